@@ -1,0 +1,46 @@
+package dev.loopgate.budgets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+class ModelPriceTest {
+    @Test
+    void costIsTokensTimesPricePerMillion() {
+        ModelPrice price = ModelPrice.of(15.0, 75.0);
+        // 1,000 prompt tokens at $15/M = $0.015; 200 completion at $75/M = $0.015.
+        assertEquals(30_000_000L, price.costNanos(new Usage(1_000, 200, 0)));
+        assertEquals("0.03", Money.format(price.costNanos(new Usage(1_000, 200, 0))));
+    }
+
+    @Test
+    void cachedPromptTokensUseTheCachedPriceWhenSet() {
+        ModelPrice price = new ModelPrice(new BigDecimal("3.0"), new BigDecimal("15.0"), new BigDecimal("0.3"));
+        // 600 uncached at $3/M + 400 cached at $0.30/M = 0.0018 + 0.00012
+        assertEquals(1_920_000L, price.costNanos(new Usage(1_000, 0, 400)));
+    }
+
+    @Test
+    void fractionsOfANanoDollarRoundUpOncePerCall() {
+        ModelPrice price = ModelPrice.of(0.075, 0.3);
+        // 1 token at $0.075/M = 75 nano-dollars exactly; 1 token at $0.0001/M rounds up to 1.
+        assertEquals(75L, price.costNanos(new Usage(1, 0, 0)));
+        assertEquals(1L, new ModelPrice(new BigDecimal("0.0001"), BigDecimal.ZERO, null).costNanos(new Usage(1, 0, 0)));
+    }
+
+    @Test
+    void negativePricesAndCountsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> ModelPrice.of(-1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Usage(-1, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Usage(1, 0, 2));
+    }
+
+    @Test
+    void moneyFormatsAsPlainDecimalUsd() {
+        assertEquals("0", Money.format(0));
+        assertEquals("0.000000001", Money.format(1));
+        assertEquals("12.5", Money.format(12_500_000_000L));
+    }
+}

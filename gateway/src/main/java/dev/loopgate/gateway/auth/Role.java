@@ -1,0 +1,18 @@
+package dev.loopgate.gateway.auth;
+
+/** What a key may do: loops call models, finance reads reports, admins run the gateway. */
+public enum Role {
+    LOOP("loop"),
+    FINANCE("finance"),
+    ADMIN("admin");
+
+    private final String wireName;
+
+    Role(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.loopgate.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.rules.TierTable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validated, immutable gateway configuration. Built only by {@link ConfigLoader};
+ * sections owned by later features ({@code rules}, {@code budgets}, {@code breakers})
+ * are carried as parsed trees until their owners validate them.
+ */
+public record GatewayConfig(
+        ServerConfig server,
+        Optional<String> redisUrl,
+        Optional<String> auditUrl,
+        Map<String, ProviderConfig> providers,
+        Map<String, ModelConfig> models,
+        TierTable tiers,
+        List<KeyConfig> keys,
+        Optional<JsonNode> rules,
+        Optional<JsonNode> budgets,
+        Optional<JsonNode> breakers) {
+
+    public GatewayConfig {
+        providers = Map.copyOf(providers);
+        models = Map.copyOf(models);
+        keys = List.copyOf(keys);
+    }
+
+    public ModelConfig model(String id) {
+        ModelConfig model = models.get(id);
+        if (model == null) {
+            throw new IllegalArgumentException("unknown model '" + id + "'");
+        }
+        return model;
+    }
+}

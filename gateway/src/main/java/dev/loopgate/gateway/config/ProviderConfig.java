@@ -1,0 +1,25 @@
+package dev.loopgate.gateway.config;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One upstream provider. {@code baseUrl} is absent only for the simulated type, which
+ * the gateway serves itself. {@code headers} are added to every upstream call.
+ */
+public record ProviderConfig(
+        String name,
+        ProviderType type,
+        Optional<URI> baseUrl,
+        Optional<Secret> apiKey,
+        Map<String, String> headers,
+        Timeouts timeouts,
+        int maxConnections,
+        SimulatedOptions simulated) {
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+
+    public ProviderConfig {
+        headers = Map.copyOf(headers);
+    }
+}

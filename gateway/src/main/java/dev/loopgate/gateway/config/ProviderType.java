@@ -1,0 +1,19 @@
+package dev.loopgate.gateway.config;
+
+/** The wire protocol a provider speaks. */
+public enum ProviderType {
+    /** Any OpenAI-compatible upstream: OpenAI, vLLM, Ollama, Groq, OpenRouter, Gemini's compatible endpoint. */
+    OPENAI("openai"),
+    /** A built-in upstream with deterministic answers, for demos and dry runs that spend nothing. */
+    SIMULATED("simulated");
+
+    private final String wireName;
+
+    ProviderType(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

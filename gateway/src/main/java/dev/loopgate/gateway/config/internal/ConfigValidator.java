@@ -1,0 +1,251 @@
+package dev.loopgate.gateway.config.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.budgets.ModelPrice;
+import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.config.KeyConfig;
+import dev.loopgate.gateway.config.ModelConfig;
+import dev.loopgate.gateway.config.ProviderConfig;
+import dev.loopgate.gateway.config.ServerConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawModelConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawServerConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawUrlConfig;
+import dev.loopgate.rules.TierTable;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a {@link RawGatewayConfig} into a {@link GatewayConfig}, recording every
+ * problem with its path. Providers and keys are checked by {@link ProviderValidator}
+ * and {@link KeyValidator}; the rest is here. Returns null when any problem was found.
+ */
+final class ConfigValidator {
+    static final String DEFAULT_TIER = "mid";
+    private static final int MAX_PORT = 65_535;
+    /** Far above any real price; keeps every cost in range of a long count of nano-dollars. */
+    private static final BigDecimal MAX_PRICE = BigDecimal.valueOf(1_000_000);
+
+    private final Problems problems;
+
+    ConfigValidator(Problems problems) {
+        this.problems = problems;
+    }
+
+    GatewayConfig validate(RawGatewayConfig raw) {
+        ServerConfig server = server(raw.server());
+        Optional<String> redisUrl = url(raw.redis(), "redis", List.of("redis://", "rediss://"));
+        Optional<String> auditUrl = url(raw.audit(), "audit", List.of("jdbc:sqlite:", "jdbc:postgresql:"));
+        Map<String, ProviderConfig> providers = providers(raw);
+        Map<String, ModelConfig> models = models(raw);
+        TierTable tiers = tiers(raw);
+        List<KeyConfig> keys = new KeyValidator(problems).validate(raw.keys());
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new GatewayConfig(server, redisUrl, auditUrl, providers, models, tiers, keys,
+                section(raw.rules()), section(raw.budgets()), section(raw.breakers()));
+    }
+
+    private ServerConfig server(RawServerConfig raw) {
+        if (raw == null) {
+            return new ServerConfig(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT,
+                    ServerConfig.DEFAULT_MAX_BODY_BYTES);
+        }
+        String host = raw.host() == null ? ServerConfig.DEFAULT_HOST : raw.host();
+        if (host.isBlank()) {
+            problems.add("server.host", "must not be empty");
+        }
+        int port = raw.port() == null ? ServerConfig.DEFAULT_PORT : raw.port();
+        if (port < 0 || port > MAX_PORT) {
+            problems.add("server.port", "must be between 0 and " + MAX_PORT + " (0 picks a free port), got " + port);
+        }
+        long maxBodyBytes = raw.maxBodyBytes() == null ? ServerConfig.DEFAULT_MAX_BODY_BYTES : raw.maxBodyBytes();
+        if (maxBodyBytes <= 0) {
+            problems.add("server.max_body_bytes", "must be positive, got " + maxBodyBytes);
+        }
+        return new ServerConfig(host, port, maxBodyBytes);
+    }
+
+    private Optional<String> url(RawUrlConfig raw, String section, List<String> schemes) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        String path = Problems.field(section, "url");
+        if (raw.url() == null || raw.url().isBlank()) {
+            problems.add(path, "required (or leave out " + section + " altogether)");
+            return Optional.empty();
+        }
+        if (schemes.stream().noneMatch(raw.url()::startsWith)) {
+            problems.add(path, "must start with " + String.join(" or ", schemes));
+            return Optional.empty();
+        }
+        return Optional.of(raw.url());
+    }
+
+    private Map<String, ProviderConfig> providers(RawGatewayConfig raw) {
+        Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+        if (raw.providers() == null || raw.providers().isEmpty()) {
+            problems.add("providers", "at least one provider is required");
+            return providers;
+        }
+        ProviderValidator validator = new ProviderValidator(problems);
+        raw.providers().forEach((name, provider) -> {
+            ProviderConfig config = validator.validate(name, provider);
+            if (config != null) {
+                providers.put(name, config);
+            }
+        });
+        return providers;
+    }
+
+    private Map<String, ModelConfig> models(RawGatewayConfig raw) {
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
+        if (raw.models() == null || raw.models().isEmpty()) {
+            problems.add("models", "at least one model is required");
+            return models;
+        }
+        // When providers: itself is missing or malformed, that one problem says enough.
+        Set<String> providers = raw.providers() == null ? null : raw.providers().keySet();
+        raw.models().forEach((id, model) -> {
+            ModelConfig config = model(id, model, providers);
+            if (config != null) {
+                models.put(id, config);
+            }
+        });
+        return models;
+    }
+
+    private ModelConfig model(String id, RawModelConfig raw, Set<String> providers) {
+        String path = Problems.field("models", id);
+        if (id.equals(TierTable.AUTO)) {
+            problems.add(path, "'auto' is reserved (it asks the rules to choose) and cannot be a model id");
+            return null;
+        }
+        if (raw == null) {
+            problems.add(path, "must not be empty (needs provider, name, input and output)");
+            return null;
+        }
+        boolean ok = true;
+        if (raw.provider() == null || raw.provider().isBlank()) {
+            ok = problem(Problems.field(path, "provider"), "required");
+        } else if (providers != null && !providers.contains(raw.provider())) {
+            ok = problem(Problems.field(path, "provider"), "unknown provider '" + raw.provider() + "'"
+                    + (providers.isEmpty() ? "" : " (providers: " + String.join(", ", providers) + ")"));
+        }
+        if (raw.name() == null || raw.name().isBlank()) {
+            ok = problem(Problems.field(path, "name"), "required (the model's name at its provider)");
+        }
+        ok &= price(raw.input(), Problems.field(path, "input"), true);
+        ok &= price(raw.output(), Problems.field(path, "output"), true);
+        ok &= price(raw.cachedInput(), Problems.field(path, "cached_input"), false);
+        int maxOutputTokens = ModelConfig.DEFAULT_MAX_OUTPUT_TOKENS;
+        if (raw.maxOutputTokens() != null) {
+            maxOutputTokens = raw.maxOutputTokens();
+            if (maxOutputTokens <= 0) {
+                ok = problem(Problems.field(path, "max_output_tokens"), "must be positive, got " + maxOutputTokens);
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        return new ModelConfig(id, raw.provider(), raw.name(),
+                new ModelPrice(raw.input(), raw.output(), raw.cachedInput()), maxOutputTokens);
+    }
+
+    private boolean price(BigDecimal price, String path, boolean required) {
+        if (price == null) {
+            return !required || problem(path, "required (USD per million tokens)");
+        }
+        if (price.signum() < 0) {
+            return problem(path, "must not be negative, got " + price.toPlainString());
+        }
+        if (price.compareTo(MAX_PRICE) > 0) {
+            return problem(path, "must be at most " + MAX_PRICE.toPlainString() + " (USD per million tokens)");
+        }
+        return true;
+    }
+
+    private TierTable tiers(RawGatewayConfig raw) {
+        Map<String, List<String>> tiers = new LinkedHashMap<>();
+        if (raw.tiers() == null || raw.tiers().isEmpty()) {
+            problems.add("tiers", "at least one tier is required");
+            return null;
+        }
+        // When models: itself is missing or malformed, that one problem says enough.
+        Set<String> models = raw.models() == null ? null : raw.models().keySet();
+        boolean ok = true;
+        for (Map.Entry<String, List<String>> entry : raw.tiers().entrySet()) {
+            List<String> chain = chain(entry.getKey(), entry.getValue(), models);
+            if (chain == null) {
+                ok = false;
+            } else {
+                tiers.put(entry.getKey(), chain);
+            }
+        }
+        String defaultTier = defaultTier(raw.defaultTier(), raw.tiers().keySet());
+        if (!ok || defaultTier == null || models == null) {
+            return null;
+        }
+        return new TierTable(tiers, defaultTier, models);
+    }
+
+    private List<String> chain(String tier, List<String> raw, Set<String> models) {
+        String path = Problems.field("tiers", tier);
+        if (tier.equals(TierTable.AUTO)) {
+            problem(path, "'auto' is reserved (it asks the rules to choose) and cannot be a tier name");
+            return null;
+        }
+        if (models != null && models.contains(tier)) {
+            problem(path, "'" + tier + "' is both a tier and a model id; name the tier differently");
+            return null;
+        }
+        if (raw == null || raw.isEmpty()) {
+            problem(path, "must list at least one model");
+            return null;
+        }
+        List<String> chain = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        boolean ok = true;
+        for (int i = 0; i < raw.size(); i++) {
+            String model = raw.get(i);
+            String modelPath = Problems.index(path, i);
+            if (model == null || model.isBlank()) {
+                ok = problem(modelPath, "must not be empty");
+            } else if (models != null && !models.contains(model)) {
+                ok = problem(modelPath, "unknown model '" + model + "'");
+            } else if (!seen.add(model)) {
+                ok = problem(modelPath, "model '" + model + "' is already listed in this tier");
+            } else {
+                chain.add(model);
+            }
+        }
+        return ok ? chain : null;
+    }
+
+    private String defaultTier(String raw, Set<String> tiers) {
+        if (raw == null) {
+            return tiers.contains(DEFAULT_TIER) ? DEFAULT_TIER : tiers.iterator().next();
+        }
+        if (!tiers.contains(raw)) {
+            problems.add("default_tier", "unknown tier '" + raw + "' (tiers: " + String.join(", ", tiers) + ")");
+            return null;
+        }
+        return raw;
+    }
+
+    private static Optional<JsonNode> section(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? Optional.empty() : Optional.of(node);
+    }
+
+    /** Records a problem; returns false so that callers can write {@code ok = problem(...)}. */
+    private boolean problem(String path, String message) {
+        problems.add(path, message);
+        return false;
+    }
+}

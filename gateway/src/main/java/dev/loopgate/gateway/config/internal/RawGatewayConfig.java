@@ -1,0 +1,73 @@
+package dev.loopgate.gateway.config.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code gateway.yaml} exactly as written, after {@code ${VAR}} interpolation and before
+ * any check: every field may be null, and field names are the YAML's in snake_case.
+ * {@link ConfigValidator} turns it into a {@code GatewayConfig}. Component order is the
+ * order unknown-field messages list the expected names in.
+ */
+record RawGatewayConfig(
+        RawServerConfig server,
+        RawUrlConfig redis,
+        RawUrlConfig audit,
+        Map<String, RawProviderConfig> providers,
+        Map<String, RawModelConfig> models,
+        Map<String, List<String>> tiers,
+        String defaultTier,
+        JsonNode rules,
+        JsonNode budgets,
+        JsonNode breakers,
+        List<RawKeyConfig> keys) {
+
+    /** {@code server:}. */
+    record RawServerConfig(String host, Integer port, Long maxBodyBytes) {
+    }
+
+    /** {@code redis:} and {@code audit:}: a connection URL. */
+    record RawUrlConfig(String url) {
+    }
+
+    /** One entry of {@code providers:}; the last three only for the simulated type. */
+    record RawProviderConfig(
+            String type,
+            String baseUrl,
+            String apiKey,
+            Map<String, String> headers,
+            RawTimeoutsConfig timeouts,
+            Integer maxConnections,
+            String latency,
+            String chunkInterval,
+            Double failureRate) {
+        @Override
+        public String toString() {
+            return "RawProviderConfig[type=" + type + ", baseUrl=" + baseUrl + ", apiKey=***]";
+        }
+    }
+
+    /** {@code providers.X.timeouts:}, each a duration such as {@code 5s}. */
+    record RawTimeoutsConfig(String connect, String firstByte, String idle, String total) {
+    }
+
+    /** One entry of {@code models:}; prices in USD per million tokens. */
+    record RawModelConfig(
+            String provider,
+            String name,
+            BigDecimal input,
+            BigDecimal output,
+            BigDecimal cachedInput,
+            Integer maxOutputTokens) {
+    }
+
+    /** One entry of {@code keys:}: the raw {@code key} or its {@code sha256}. */
+    record RawKeyConfig(String name, String role, String key, String sha256, List<String> loops) {
+        @Override
+        public String toString() {
+            return "RawKeyConfig[name=" + name + ", role=" + role + ", key=***]";
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.loopgate.gateway.error;
+
+/**
+ * Every error the gateway answers with, in one place: HTTP status, OpenAI error
+ * {@code type} and {@code code}, and whether the next target may be tried.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST(400, "invalid_request_error", "invalid_request"),
+    INVALID_API_KEY(401, "authentication_error", "invalid_api_key"),
+    BUDGET_EXCEEDED(402, "insufficient_quota", "budget_exceeded"),
+    LOOP_PAUSED(403, "permission_error", "loop_paused"),
+    FORBIDDEN(403, "permission_error", "forbidden"),
+    NOT_FOUND(404, "invalid_request_error", "not_found"),
+    METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
+    REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    RATE_LIMITED(429, "rate_limit_error", "rate_limited"),
+    /** The client left before the answer; nothing is written, the status is for records (nginx's 499). */
+    CLIENT_CLOSED(499, "invalid_request_error", "client_closed"),
+    INTERNAL(500, "api_error", "internal_error"),
+    UPSTREAM_ERROR(502, "api_error", "upstream_error"),
+    ALL_TARGETS_FAILED(503, "api_error", "all_targets_failed"),
+    UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout");
+
+    private final int status;
+    private final String type;
+    private final String code;
+
+    ErrorCode(int status, String type, String code) {
+        this.status = status;
+        this.type = type;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+}

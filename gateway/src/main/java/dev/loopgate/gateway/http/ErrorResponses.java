@@ -1,0 +1,41 @@
+package dev.loopgate.gateway.http;
+
+import dev.loopgate.gateway.error.ErrorBodies;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a failure as an OpenAI-shaped error. The one place failures are logged: the
+ * gateway's own faults with their stack trace, upstream failures as one line, the
+ * caller's mistakes not at all.
+ */
+final class ErrorResponses {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {
+    }
+
+    static void send(HttpServerResponse response, MultiMap headers, Throwable failure) {
+        GatewayException error = failure instanceof GatewayException known ? known
+                : new GatewayException(ErrorCode.INTERNAL, "The gateway failed unexpectedly; the request id is in x-request-id.");
+        String requestId = headers.get("x-request-id");
+        if (!(failure instanceof GatewayException)) {
+            LOG.error("request {} failed unexpectedly", requestId, failure);
+        } else if (error.code().status() >= 500) {
+            LOG.warn("request {}: {} {}", requestId, error.code().code(), error.getMessage());
+        }
+        if (response.closed() || response.ended() || response.headWritten()
+                || error.code() == ErrorCode.CLIENT_CLOSED) {
+            return;
+        }
+        response.setStatusCode(error.code().status());
+        response.headers().addAll(headers);
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        response.end(ErrorBodies.json(error));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.loopgate.gateway.http;
+
+import dev.loopgate.gateway.auth.ApiKeyRegistry;
+import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.config.ProviderType;
+import dev.loopgate.gateway.simulated.SimulatedUpstream;
+import dev.loopgate.gateway.tokens.TokenEstimator;
+import dev.loopgate.rules.RequestedModelRouter;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running gateway: simulated providers first, then one server instance per event
+ * loop, all on one port. {@link #close()} stops taking traffic before it stops.
+ */
+public final class Gateway {
+    private final Vertx vertx;
+    private final int port;
+    private final List<String> deployments;
+    private final List<SimulatedUpstream> simulated;
+    private final AtomicBoolean ready;
+
+    private Gateway(Vertx vertx, int port, List<String> deployments, List<SimulatedUpstream> simulated,
+            AtomicBoolean ready) {
+        this.vertx = vertx;
+        this.port = port;
+        this.deployments = deployments;
+        this.simulated = simulated;
+        this.ready = ready;
+    }
+
+    /**
+     * @param instances server instances; one per event loop uses every core
+     */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances) {
+        if (instances < 1) {
+            throw new IllegalArgumentException("instances must be at least 1");
+        }
+        List<SimulatedUpstream> simulated = new ArrayList<>();
+        Map<String, URI> simulatedUrls = new HashMap<>();
+        List<Future<?>> starting = new ArrayList<>();
+        config.providers().forEach((name, provider) -> {
+            if (provider.type() == ProviderType.SIMULATED) {
+                SimulatedUpstream upstream = new SimulatedUpstream(vertx, provider.simulated());
+                simulated.add(upstream);
+                starting.add(upstream.start().onSuccess(url -> simulatedUrls.put(name, url)));
+            }
+        });
+        AtomicBoolean ready = new AtomicBoolean();
+        List<String> deployments = new ArrayList<>();
+        return Future.all(starting).compose(v -> {
+            GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()),
+                    new RequestedModelRouter(config.tiers()), new TokenEstimator(), Map.copyOf(simulatedUrls),
+                    ready::get);
+            // The first instance binds (perhaps to a free port); the rest share the port it got.
+            GatewayVerticle first = new GatewayVerticle(runtime, config.server().port());
+            return vertx.deployVerticle(first).compose(id -> {
+                deployments.add(id);
+                int port = first.actualPort();
+                if (instances == 1) {
+                    return Future.succeededFuture(port);
+                }
+                return vertx.deployVerticle(() -> new GatewayVerticle(runtime, port),
+                                new DeploymentOptions().setInstances(instances - 1))
+                        .map(rest -> {
+                            deployments.add(rest);
+                            return port;
+                        });
+            });
+        }).map(port -> {
+            ready.set(true);
+            return new Gateway(vertx, port, deployments, simulated, ready);
+        }).recover(failure -> {
+            deployments.forEach(vertx::undeploy);
+            simulated.forEach(SimulatedUpstream::close);
+            return Future.failedFuture(failure);
+        });
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean isReady() {
+        return ready.get();
+    }
+
+    /** Reports not-ready, then stops the servers, their upstream pools and the simulated providers. */
+    public Future<Void> close() {
+        ready.set(false);
+        List<Future<?>> stopping = new ArrayList<>();
+        deployments.forEach(id -> stopping.add(vertx.undeploy(id)));
+        simulated.forEach(upstream -> stopping.add(upstream.close()));
+        return Future.join(stopping).mapEmpty();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.loopgate.gateway.http;
+
+import dev.loopgate.gateway.auth.ApiKeyRegistry;
+import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.tokens.TokenEstimator;
+import dev.loopgate.rules.RequestedModelRouter;
+import java.net.URI;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** What every event loop's share of the gateway uses in common; all of it thread-safe. */
+record GatewayRuntime(
+        GatewayConfig config,
+        ApiKeyRegistry keys,
+        RequestedModelRouter router,
+        TokenEstimator tokens,
+        Map<String, URI> simulatedUrls,
+        BooleanSupplier ready) {
+}

@@ -1,0 +1,101 @@
+package dev.loopgate.gateway.http;
+
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.pipeline.AuthenticateStage;
+import dev.loopgate.gateway.pipeline.Endpoint;
+import dev.loopgate.gateway.pipeline.EstimateTokensStage;
+import dev.loopgate.gateway.pipeline.ForwardStage;
+import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
+import dev.loopgate.gateway.pipeline.ParseRequestStage;
+import dev.loopgate.gateway.pipeline.Pipeline;
+import dev.loopgate.gateway.pipeline.RouteStage;
+import dev.loopgate.gateway.pipeline.SettleStage;
+import dev.loopgate.gateway.provider.Providers;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+
+/**
+ * One event loop's share of the gateway: its own HTTP server (the port is shared by
+ * every instance), its own upstream connection pools, and the pipeline over them.
+ */
+final class GatewayVerticle extends VerticleBase {
+    private static final int CLIENT_IDLE_TIMEOUT_SECONDS = 300;
+
+    private final GatewayRuntime runtime;
+    private final int port;
+    private Providers providers;
+    private HttpServer server;
+
+    GatewayVerticle(GatewayRuntime runtime, int port) {
+        this.runtime = runtime;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        providers = Providers.create(vertx, runtime.config().providers(), runtime.simulatedUrls());
+        Pipeline pipeline = new Pipeline(List.of(
+                new AuthenticateStage(runtime.keys()),
+                new ParseRequestStage(),
+                new IdentifyLoopStage(),
+                new EstimateTokensStage(runtime.tokens()),
+                new RouteStage(runtime.router()),
+                new SettleStage(),
+                new ForwardStage(vertx, providers, runtime.config().models())));
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(runtime.config().server().host())
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                .setIdleTimeout(CLIENT_IDLE_TIMEOUT_SECONDS);
+        server = vertx.createHttpServer(options).requestHandler(router(pipeline));
+        return server.listen();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server.close().eventually(() -> providers.close());
+    }
+
+    int actualPort() {
+        return server.actualPort();
+    }
+
+    private Router router(Pipeline pipeline) {
+        Router router = Router.router(vertx);
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(runtime.config().server().maxBodyBytes());
+        router.post("/v1/chat/completions").handler(body).handler(new ProxyHandler(Endpoint.CHAT_COMPLETIONS, pipeline));
+        router.post("/v1/embeddings").handler(body).handler(new ProxyHandler(Endpoint.EMBEDDINGS, pipeline));
+        router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
+        router.get("/healthz").handler(HealthHandlers.liveness());
+        router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready()));
+        router.errorHandler(404, error(ErrorCode.NOT_FOUND, "Unknown path."));
+        router.errorHandler(405, error(ErrorCode.METHOD_NOT_ALLOWED, "This path does not accept that method."));
+        router.errorHandler(413, error(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "
+                + runtime.config().server().maxBodyBytes() + " bytes this gateway accepts."));
+        router.errorHandler(400, error(ErrorCode.INVALID_REQUEST, "The request could not be read."));
+        router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), headers(ctx), ctx.failure()));
+        return router;
+    }
+
+    private static Handler<RoutingContext> error(ErrorCode code, String message) {
+        return ctx -> {
+            String detail = code == ErrorCode.NOT_FOUND || code == ErrorCode.METHOD_NOT_ALLOWED
+                    ? message + " (" + ctx.request().method() + " " + ctx.request().path() + ")" : message;
+            ErrorResponses.send(ctx.response(), headers(ctx), new GatewayException(code, detail));
+        };
+    }
+
+    private static MultiMap headers(RoutingContext ctx) {
+        return MultiMap.caseInsensitiveMultiMap().set("x-request-id", RequestIds.of(ctx.request()));
+    }
+}

@@ -1,0 +1,118 @@
+package dev.loopgate.gateway.pipeline;
+
+import dev.loopgate.gateway.config.KeyConfig;
+import dev.loopgate.rules.RouteDecision;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Objects;
+
+/**
+ * One call on its way through the pipeline. The handler fills in what arrived; each
+ * stage adds what it learned. Confined to the event loop that received the call.
+ */
+public final class Exchange {
+    private final String requestId;
+    private final Endpoint endpoint;
+    private final long startNanos;
+    private final MultiMap requestHeaders;
+    private final Buffer body;
+    private final HttpServerResponse response;
+    private final MultiMap responseHeaders = MultiMap.caseInsensitiveMultiMap();
+
+    private KeyConfig key;
+    private ParsedRequest request;
+    private LoopIdentity loop;
+    private long promptTokenEstimate;
+    private RouteDecision route;
+    private long costNanos;
+
+    public Exchange(String requestId, Endpoint endpoint, long startNanos, MultiMap requestHeaders, Buffer body,
+            HttpServerResponse response) {
+        this.requestId = Objects.requireNonNull(requestId, "requestId");
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.startNanos = startNanos;
+        this.requestHeaders = Objects.requireNonNull(requestHeaders, "requestHeaders");
+        this.body = Objects.requireNonNull(body, "body");
+        this.response = Objects.requireNonNull(response, "response");
+        responseHeaders.set(ResponseHeaders.REQUEST_ID, requestId);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public MultiMap requestHeaders() {
+        return requestHeaders;
+    }
+
+    public Buffer body() {
+        return body;
+    }
+
+    /** The client's response: written by the handler, or by the relay for streams. */
+    public HttpServerResponse response() {
+        return response;
+    }
+
+    /** Headers every answer to this call carries, added to by the stages. */
+    public MultiMap responseHeaders() {
+        return responseHeaders;
+    }
+
+    public KeyConfig key() {
+        return key;
+    }
+
+    public void key(KeyConfig key) {
+        this.key = key;
+    }
+
+    public ParsedRequest request() {
+        return request;
+    }
+
+    public void request(ParsedRequest request) {
+        this.request = request;
+    }
+
+    public LoopIdentity loop() {
+        return loop;
+    }
+
+    public void loop(LoopIdentity loop) {
+        this.loop = loop;
+    }
+
+    public long promptTokenEstimate() {
+        return promptTokenEstimate;
+    }
+
+    public void promptTokenEstimate(long tokens) {
+        this.promptTokenEstimate = tokens;
+    }
+
+    public RouteDecision route() {
+        return route;
+    }
+
+    public void route(RouteDecision route) {
+        this.route = route;
+    }
+
+    public long costNanos() {
+        return costNanos;
+    }
+
+    public void costNanos(long costNanos) {
+        this.costNanos = costNanos;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.loopgate.gateway.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.gateway.config.KeyConfig;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.rules.Glob;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Names the loop a call belongs to: the {@code X-Loop-Id} header, else the key's one
+ * bound loop, else {@code metadata.loop_id} in the body. A key bound to loop globs
+ * may act only for loops that match one of them.
+ */
+public final class IdentifyLoopStage implements Stage {
+    static final int MAX_ID_LENGTH = 128;
+
+    @Override
+    public Future<Reply> apply(Exchange exchange, Chain next) {
+        KeyConfig key = exchange.key();
+        String loopId = loopId(exchange, key);
+        if (!key.loops().isEmpty() && key.loops().stream().noneMatch(glob -> glob.matches(loopId))) {
+            throw new GatewayException(ErrorCode.FORBIDDEN,
+                    "Key '" + key.name() + "' may not act for loop '" + loopId + "'.", RequestHeaders.LOOP_ID);
+        }
+        exchange.loop(new LoopIdentity(
+                loopId,
+                label(exchange, RequestHeaders.LOOP_RUN),
+                step(exchange),
+                label(exchange, RequestHeaders.LOOP_ROLE)));
+        return next.proceed(exchange);
+    }
+
+    private static String loopId(Exchange exchange, KeyConfig key) {
+        String header = exchange.requestHeaders().get(RequestHeaders.LOOP_ID);
+        if (header != null) {
+            return checkedLabel(header, RequestHeaders.LOOP_ID);
+        }
+        List<Glob> bound = key.loops();
+        if (bound.size() == 1 && bound.get(0).isLiteral()) {
+            return bound.get(0).pattern();
+        }
+        JsonNode fromBody = exchange.request().json().path("metadata").path("loop_id");
+        if (fromBody.isTextual()) {
+            return checkedLabel(fromBody.asText(), "metadata.loop_id");
+        }
+        throw new GatewayException(ErrorCode.INVALID_REQUEST,
+                "Which loop is this call for? Send the '" + RequestHeaders.LOOP_ID
+                        + "' header (or metadata.loop_id), or use a key bound to one loop.",
+                RequestHeaders.LOOP_ID);
+    }
+
+    private static String label(Exchange exchange, String header) {
+        String value = exchange.requestHeaders().get(header);
+        return value == null ? null : checkedLabel(value, header);
+    }
+
+    private static long step(Exchange exchange) {
+        String value = exchange.requestHeaders().get(RequestHeaders.LOOP_STEP);
+        if (value == null) {
+            return LoopIdentity.NO_STEP;
+        }
+        try {
+            long step = Long.parseLong(value.trim());
+            if (step >= 0) {
+                return step;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new GatewayException(ErrorCode.INVALID_REQUEST,
+                "'" + RequestHeaders.LOOP_STEP + "' must be a non-negative integer, got '" + value + "'.",
+                RequestHeaders.LOOP_STEP);
+    }
+
+    /**
+     * Loop ids, runs and roles end up in metrics, audit rows and store keys, so they are
+     * kept to a short, printable alphabet without braces (which would break key hash tags).
+     */
+    private static String checkedLabel(String value, String param) {
+        boolean ok = !value.isEmpty() && value.length() <= MAX_ID_LENGTH;
+        for (int i = 0; ok && i < value.length(); i++) {
+            char c = value.charAt(i);
+            ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '@';
+        }
+        if (!ok) {
+            throw new GatewayException(ErrorCode.INVALID_REQUEST, "'" + param + "' must be 1-" + MAX_ID_LENGTH
+                    + " characters of letters, digits and - _ . : / @", param);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,13 @@
+package dev.loopgate.gateway.pipeline;
+
+/** Names of the headers Loopgate adds to its answers. */
+public final class ResponseHeaders {
+    public static final String REQUEST_ID = "x-request-id";
+    public static final String TIER = "x-loopgate-tier";
+    public static final String MODEL = "x-loopgate-model";
+    public static final String RULE = "x-loopgate-rule";
+    public static final String COST_USD = "x-loopgate-cost-usd";
+
+    private ResponseHeaders() {
+    }
+}

@@ -1,0 +1,218 @@
+package dev.loopgate.gateway.relay;
+
+import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.error.ErrorBodies;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.pipeline.Reply.StreamEnd;
+import dev.loopgate.gateway.provider.UpstreamException;
+import dev.loopgate.gateway.provider.UpstreamResponse;
+import dev.loopgate.gateway.wire.OpenAiWire;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
+import java.io.IOException;
+
+/**
+ * Relays one upstream SSE stream to the client event by event, as events complete,
+ * with backpressure both ways. It reads only the {@code data:} payloads that carry
+ * usage, drops the usage-only chunk the client did not ask for, and never lets a
+ * failed stream look finished: without the upstream's {@code [DONE]} the client gets
+ * an error event instead.
+ *
+ * <p>Nothing is sent to the client until the first event is ready, so a stream that
+ * fails before that fails this relay's future and the caller may try another target.
+ */
+public final class StreamRelay {
+    /** How the relayed stream ended and what usage the upstream reported. */
+    public record Result(StreamEnd end, Usage usage) {
+    }
+
+    private final Vertx vertx;
+    private final HttpServerResponse client;
+    private final UpstreamResponse upstream;
+    private final ReadStream<Buffer> source;
+    private final MultiMap headers;
+    private final boolean clientWantsUsage;
+    private final long idleMs;
+    private final long deadlineNanos;
+    private final Promise<Result> result = Promise.promise();
+
+    private Buffer pending;
+    private boolean committed;
+    private boolean sawDone;
+    private Usage usage = Usage.NONE;
+    private long idleTimer = -1;
+    private long totalTimer = -1;
+
+    public StreamRelay(Vertx vertx, HttpServerResponse client, UpstreamResponse upstream, MultiMap headers,
+            boolean clientWantsUsage, long idleMs, long deadlineNanos) {
+        this.vertx = vertx;
+        this.client = client;
+        this.upstream = upstream;
+        this.source = upstream.body();
+        this.headers = headers;
+        this.clientWantsUsage = clientWantsUsage;
+        this.idleMs = idleMs;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Starts relaying; fails with {@link UpstreamException} only if nothing reached the client. */
+    public Future<Result> run() {
+        source.handler(this::onChunk);
+        source.exceptionHandler(e -> onUpstreamFailed(ErrorCode.UPSTREAM_ERROR,
+                UpstreamException.Kind.CONNECTION_LOST, "the upstream connection was lost mid-stream"));
+        source.endHandler(v -> onUpstreamEnd());
+        long totalMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+        totalTimer = vertx.setTimer(totalMs, id -> onUpstreamFailed(ErrorCode.UPSTREAM_TIMEOUT,
+                UpstreamException.Kind.TIMEOUT, "the stream passed its total time limit"));
+        armIdle();
+        source.resume();
+        return result.future();
+    }
+
+    private void onChunk(Buffer chunk) {
+        if (isFinished()) {
+            return;
+        }
+        armIdle();
+        Buffer data = pending == null ? chunk : pending.appendBuffer(chunk);
+        int length = data.length();
+        int start = 0;
+        int keepFrom = 0;
+        int end;
+        while ((end = SseEvents.endOfEvent(data, start, length)) >= 0) {
+            if (isDroppedUsageChunk(data, start, end)) {
+                write(data, keepFrom, start);
+                keepFrom = end;
+            }
+            start = end;
+        }
+        write(data, keepFrom, start);
+        pending = start < length ? Buffer.buffer(length - start).appendBuffer(data, start, length - start) : null;
+    }
+
+    /** Reads the event's payload as far as needed; true when it is a usage-only chunk the client did not want. */
+    private boolean isDroppedUsageChunk(Buffer data, int start, int end) {
+        int[] payload = SseEvents.dataPayload(data, start, end);
+        if (payload == null) {
+            return false;
+        }
+        if (SseEvents.isDone(data, payload[0], payload[1])) {
+            sawDone = true;
+            return false;
+        }
+        if (!SseEvents.mayCarryUsage(data, payload[0], payload[1])) {
+            return false;
+        }
+        try {
+            OpenAiWire.UsageChunk found = OpenAiWire.readUsage(data.getBytes(payload[0], payload[1]), 0,
+                    payload[1] - payload[0]);
+            if (found == null) {
+                return false;
+            }
+            usage = found.usage();
+            return found.usageOnly() && !clientWantsUsage;
+        } catch (IOException malformed) {
+            return false;
+        }
+    }
+
+    private void write(Buffer data, int from, int to) {
+        if (to <= from) {
+            return;
+        }
+        if (!committed) {
+            commit();
+        }
+        client.write(data.slice(from, to));
+        if (client.writeQueueFull()) {
+            source.pause();
+            client.drainHandler(v -> source.resume());
+        }
+    }
+
+    private void commit() {
+        committed = true;
+        client.setStatusCode(200);
+        client.headers().addAll(headers);
+        client.putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        client.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        client.putHeader("x-accel-buffering", "no");
+        client.setChunked(true);
+    }
+
+    private void onUpstreamEnd() {
+        if (isFinished()) {
+            return;
+        }
+        if (pending != null) {
+            // A last event without its blank line: judge it as complete.
+            int length = pending.length();
+            if (!isDroppedUsageChunk(pending, 0, length)) {
+                write(pending, 0, length);
+                write(Buffer.buffer("\n\n"), 0, 2);
+            }
+            pending = null;
+        }
+        if (!sawDone) {
+            onUpstreamFailed(ErrorCode.UPSTREAM_ERROR, UpstreamException.Kind.CONNECTION_LOST,
+                    "the upstream ended the stream before it finished");
+            return;
+        }
+        client.end();
+        finish(StreamEnd.COMPLETED);
+    }
+
+    private void onUpstreamFailed(ErrorCode code, UpstreamException.Kind kind, String why) {
+        if (isFinished()) {
+            return;
+        }
+        upstream.cancel();
+        if (!committed) {
+            cancelTimers();
+            result.tryFail(new UpstreamException(kind, why, null));
+            return;
+        }
+        if (!client.closed()) {
+            client.end(ErrorBodies.sseEvent(new GatewayException(code, "The stream was interrupted: " + why + ".")));
+        }
+        finish(StreamEnd.UPSTREAM_FAILED);
+    }
+
+    /** The client went away: the upstream call is cancelled so the provider stops generating. */
+    public void clientClosed() {
+        if (isFinished()) {
+            return;
+        }
+        upstream.cancel();
+        finish(StreamEnd.CLIENT_CLOSED);
+    }
+
+    private void armIdle() {
+        if (idleTimer >= 0) {
+            vertx.cancelTimer(idleTimer);
+        }
+        idleTimer = vertx.setTimer(idleMs, id -> onUpstreamFailed(ErrorCode.UPSTREAM_TIMEOUT,
+                UpstreamException.Kind.TIMEOUT, "no data from the upstream for " + idleMs + " ms"));
+    }
+
+    private void finish(StreamEnd end) {
+        cancelTimers();
+        result.tryComplete(new Result(end, usage));
+    }
+
+    private void cancelTimers() {
+        vertx.cancelTimer(idleTimer);
+        vertx.cancelTimer(totalTimer);
+    }
+
+    private boolean isFinished() {
+        return result.future().isComplete();
+    }
+}

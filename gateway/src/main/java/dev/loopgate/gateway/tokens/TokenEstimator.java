@@ -1,0 +1,85 @@
+package dev.loopgate.gateway.tokens;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingType;
+
+/**
+ * Counts a request's prompt tokens before it is sent, for routing facts and the
+ * worst-case reservation. Follows OpenAI's published chat accounting (3 tokens of
+ * framing per message, 3 to prime the reply) over cl100k; an image counts as a
+ * high-detail 512px tile set. An estimate: the provider's usage stays authoritative.
+ */
+public final class TokenEstimator {
+    static final int TOKENS_PER_MESSAGE = 3;
+    static final int TOKENS_PER_NAME = 1;
+    static final int REPLY_PRIMING_TOKENS = 3;
+    static final int TOKENS_PER_IMAGE = 765;
+
+    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+
+    /** Prompt tokens of a chat completion request: messages, tools and response format. */
+    public long chatPromptTokens(JsonNode request) {
+        long tokens = REPLY_PRIMING_TOKENS;
+        for (JsonNode message : request.path("messages")) {
+            tokens += TOKENS_PER_MESSAGE;
+            tokens += text(message.path("role"));
+            tokens += content(message.path("content"));
+            if (message.hasNonNull("name")) {
+                tokens += TOKENS_PER_NAME + text(message.get("name"));
+            }
+            for (JsonNode call : message.path("tool_calls")) {
+                tokens += text(call.path("function").path("name")) + text(call.path("function").path("arguments"));
+            }
+            tokens += text(message.path("tool_call_id"));
+        }
+        tokens += structure(request.get("tools"));
+        tokens += structure(request.get("functions"));
+        tokens += structure(request.path("response_format").get("json_schema"));
+        return tokens;
+    }
+
+    /** Tokens of an embeddings request's {@code input}: text, texts, or token arrays. */
+    public long embeddingInputTokens(JsonNode request) {
+        JsonNode input = request.path("input");
+        if (input.isTextual()) {
+            return text(input);
+        }
+        long tokens = 0;
+        for (JsonNode item : input) {
+            tokens += item.isArray() ? item.size() : item.isInt() ? 1 : text(item);
+        }
+        return tokens;
+    }
+
+    /** Tokens of plain text, as the completion side of a stream is counted when usage is missing. */
+    public long text(String text) {
+        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+    }
+
+    private long content(JsonNode content) {
+        if (content.isTextual()) {
+            return text(content);
+        }
+        long tokens = 0;
+        for (JsonNode part : content) {
+            String type = part.path("type").asText("");
+            if ("text".equals(type)) {
+                tokens += text(part.path("text"));
+            } else if ("image_url".equals(type) || "image".equals(type)) {
+                tokens += TOKENS_PER_IMAGE;
+            }
+        }
+        return tokens;
+    }
+
+    private long text(JsonNode node) {
+        return node.isTextual() ? text(node.asText()) : 0;
+    }
+
+    /** Tool and schema definitions reach the model as text close to their JSON form. */
+    private long structure(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? 0 : text(node.toString());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.loopgate.gateway.wire;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.Usage;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/** Pure converters for OpenAI's chat and embeddings wire format. */
+public final class OpenAiWire {
+    private OpenAiWire() {
+    }
+
+    /**
+     * The body an OpenAI-compatible upstream receives: the caller's own, with {@code model}
+     * set to the target's name and, on streams, usage requested so every call can be priced.
+     */
+    public static Buffer requestBody(ObjectNode body, String upstreamModel, boolean stream) {
+        body.put("model", upstreamModel);
+        if (stream) {
+            ObjectNode options = body.get("stream_options") instanceof ObjectNode existing
+                    ? existing : body.putObject("stream_options");
+            options.put("include_usage", true);
+        }
+        try {
+            return Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException("a parsed JSON tree always serialises", e);
+        }
+    }
+
+    /**
+     * Reads the top-level {@code usage} of a response or stream chunk without building a
+     * tree, skipping everything else.
+     *
+     * @return the usage and whether the object carried no choices (a usage-only chunk), or
+     *         null when it has no usage
+     */
+    public static UsageChunk readUsage(byte[] json, int offset, int length) throws IOException {
+        Usage usage = null;
+        boolean noChoices = true;
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+                    usage = readUsageObject(p);
+                } else if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
+                    noChoices = p.nextToken() == JsonToken.END_ARRAY;
+                    if (!noChoices) {
+                        p.skipChildren();
+                        skipRestOfArray(p);
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+        return usage == null ? null : new UsageChunk(usage, noChoices);
+    }
+
+    /** Usage found in a response or chunk; {@code usageOnly} when it had no choices. */
+    public record UsageChunk(Usage usage, boolean usageOnly) {
+    }
+
+    private static Usage readUsageObject(JsonParser p) throws IOException {
+        long prompt = 0;
+        long completion = 0;
+        long cached = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "prompt_tokens" -> prompt = value.isNumeric() ? p.getLongValue() : 0;
+                case "completion_tokens" -> completion = value.isNumeric() ? p.getLongValue() : 0;
+                case "prompt_tokens_details" -> cached = value == JsonToken.START_OBJECT ? readCached(p) : 0;
+                default -> p.skipChildren();
+            }
+        }
+        return new Usage(Math.max(prompt, 0), Math.max(completion, 0), Math.min(Math.max(cached, 0), Math.max(prompt, 0)));
+    }
+
+    private static long readCached(JsonParser p) throws IOException {
+        long cached = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("cached_tokens".equals(field) && value.isNumeric()) {
+                cached = p.getLongValue();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return cached;
+    }
+
+    private static void skipRestOfArray(JsonParser p) throws IOException {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            p.skipChildren();
+        }
+    }
+}
