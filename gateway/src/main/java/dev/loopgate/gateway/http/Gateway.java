@@ -3,6 +3,7 @@ package dev.loopgate.gateway.http;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ProviderType;
+import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.simulated.SimulatedUpstream;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import dev.loopgate.rules.RequestedModelRouter;
@@ -36,10 +37,15 @@ public final class Gateway {
         this.ready = ready;
     }
 
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances) {
+        return start(vertx, config, instances, CallSink.NONE);
+    }
+
     /**
      * @param instances server instances; one per event loop uses every core
+     * @param sink receives every finished call
      */
-    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances) {
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink) {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1");
         }
@@ -57,7 +63,7 @@ public final class Gateway {
         List<String> deployments = new ArrayList<>();
         return Future.all(starting).compose(v -> {
             GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()),
-                    new RequestedModelRouter(config.tiers()), new TokenEstimator(), Map.copyOf(simulatedUrls),
+                    new RequestedModelRouter(config.tiers()), new TokenEstimator(), Map.copyOf(simulatedUrls), sink,
                     ready::get);
             // The first instance binds (perhaps to a free port); the rest share the port it got.
             GatewayVerticle first = new GatewayVerticle(runtime, config.server().port());
@@ -92,12 +98,16 @@ public final class Gateway {
         return ready.get();
     }
 
-    /** Reports not-ready, then stops the servers, their upstream pools and the simulated providers. */
+    /**
+     * Reports not-ready, lets calls in flight finish (bounded), then stops the servers,
+     * their upstream pools and the simulated providers.
+     */
     public Future<Void> close() {
         ready.set(false);
-        List<Future<?>> stopping = new ArrayList<>();
-        deployments.forEach(id -> stopping.add(vertx.undeploy(id)));
-        simulated.forEach(upstream -> stopping.add(upstream.close()));
-        return Future.join(stopping).mapEmpty();
+        List<Future<?>> servers = deployments.stream().<Future<?>>map(vertx::undeploy).toList();
+        return Future.join(servers).transform(stopped -> {
+            List<Future<?>> upstreams = simulated.stream().<Future<?>>map(SimulatedUpstream::close).toList();
+            return Future.join(upstreams);
+        }).mapEmpty();
     }
 }

@@ -2,6 +2,7 @@ package dev.loopgate.gateway.http;
 
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import dev.loopgate.rules.RequestedModelRouter;
 import java.net.URI;
@@ -15,5 +16,6 @@ record GatewayRuntime(
         RequestedModelRouter router,
         TokenEstimator tokens,
         Map<String, URI> simulatedUrls,
+        CallSink sink,
         BooleanSupplier ready) {
 }

@@ -8,6 +8,7 @@ import dev.loopgate.gateway.pipeline.EstimateTokensStage;
 import dev.loopgate.gateway.pipeline.ForwardStage;
 import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
 import dev.loopgate.gateway.pipeline.ParseRequestStage;
+import dev.loopgate.gateway.pipeline.RecordStage;
 import dev.loopgate.gateway.pipeline.Pipeline;
 import dev.loopgate.gateway.pipeline.RouteStage;
 import dev.loopgate.gateway.pipeline.SettleStage;
@@ -22,6 +23,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's share of the gateway: its own HTTP server (the port is shared by
@@ -29,6 +31,8 @@ import java.util.List;
  */
 final class GatewayVerticle extends VerticleBase {
     private static final int CLIENT_IDLE_TIMEOUT_SECONDS = 300;
+    /** How long calls in flight may take to finish once the gateway is told to stop. */
+    private static final long SHUTDOWN_GRACE_SECONDS = 25;
 
     private final GatewayRuntime runtime;
     private final int port;
@@ -44,6 +48,7 @@ final class GatewayVerticle extends VerticleBase {
     public Future<?> start() {
         providers = Providers.create(vertx, runtime.config().providers(), runtime.simulatedUrls());
         Pipeline pipeline = new Pipeline(List.of(
+                new RecordStage(runtime.sink()),
                 new AuthenticateStage(runtime.keys()),
                 new ParseRequestStage(),
                 new IdentifyLoopStage(),
@@ -63,7 +68,7 @@ final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server.close().eventually(() -> providers.close());
+        return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).eventually(() -> providers.close());
     }
 
     int actualPort() {

@@ -65,6 +65,9 @@ public final class ForwardStage implements Stage {
         UpstreamRequest request = new UpstreamRequest(exchange.endpoint(), exchange.request().json(),
                 model.upstreamName(), exchange.request().stream(), exchange.requestId());
         Function<Throwable, Future<Reply>> tryNext = failure -> {
+            if (!(failure instanceof UpstreamException || failure instanceof UpstreamStatus)) {
+                return Future.failedFuture(failure);
+            }
             attempts.failed(model, failure);
             return attempt(attempts, index + 1);
         };
@@ -80,8 +83,7 @@ public final class ForwardStage implements Stage {
                 Future<Reply> answered = exchange.request().stream()
                         ? relay(attempts, response, adapter, deadline, model)
                         : readAnswer(response, adapter, deadline, model, status);
-                return answered.recover(failure -> failure instanceof UpstreamException ? tryNext.apply(failure)
-                        : Future.failedFuture(failure));
+                return answered.recover(tryNext);
             }
             Future<Buffer> errorBody = BodyReader.read(vertx, response, adapter.timeouts().idle().toMillis(), deadline,
                     MAX_ERROR_BYTES);

@@ -49,8 +49,14 @@ public final class SimulatedUpstream {
     }
 
     private void handle(HttpServerRequest request) {
-        request.body().onSuccess(body -> vertx.setTimer(Math.max(1, options.latency().toMillis()),
-                id -> answer(request, body)));
+        long latency = options.latency().toMillis();
+        request.body().onSuccess(body -> {
+            if (latency <= 0) {
+                answer(request, body);
+            } else {
+                vertx.setTimer(latency, id -> answer(request, body));
+            }
+        });
     }
 
     private void answer(HttpServerRequest request, Buffer body) {

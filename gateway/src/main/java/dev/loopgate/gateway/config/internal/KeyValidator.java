@@ -55,7 +55,7 @@ final class KeyValidator {
             problems.add(path, "must not be empty (needs name, role and key or sha256)");
             return null;
         }
-        String name = name(raw.name(), Problems.field(path, "name"));
+        String name = name(raw.name(), path);
         Role role = role(raw.role(), Problems.field(path, "role"));
         byte[] hash = hash(raw, path);
         List<Glob> loops = loops(raw.loops(), role, Problems.field(path, "loops"));
@@ -65,12 +65,13 @@ final class KeyValidator {
         return new KeyConfig(name, role, hash, loops);
     }
 
-    private String name(String name, String path) {
+    private String name(String name, String keyPath) {
+        String path = Problems.field(keyPath, "name");
         if (name == null || name.isBlank()) {
             problems.add(path, "required");
             return null;
         }
-        String first = pathByName.putIfAbsent(name, path);
+        String first = pathByName.putIfAbsent(name, keyPath);
         if (first != null) {
             problems.add(path, "duplicate name '" + name + "' (also " + first + ")");
             return null;

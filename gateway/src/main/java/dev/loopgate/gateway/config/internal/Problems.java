@@ -25,16 +25,8 @@ final class Problems {
         }
     }
 
-    boolean has(String path) {
-        return paths.contains(path.isEmpty() ? ROOT : path);
-    }
-
     boolean isEmpty() {
         return messages.isEmpty();
-    }
-
-    List<String> list() {
-        return List.copyOf(messages);
     }
 
     void throwIfAny() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayDeque;
@@ -91,7 +92,7 @@ final class ValueDescriber {
     }
 
     /** The value the parser is on, as an operator would recognise it. */
-    String found(JsonParser parser, String path) throws java.io.IOException {
+    String found(JsonParser parser, String path) throws IOException {
         JsonToken token = parser.currentToken();
         if (token == null) {
             return "nothing";

@@ -1,0 +1,68 @@
+package dev.loopgate.gateway.pipeline;
+
+import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.config.KeyConfig;
+import dev.loopgate.rules.RouteDecision;
+
+/**
+ * What one finished call was and cost, rejections included: the facts audit rows and
+ * metrics are made from. Fields the call never reached are null (or zero).
+ *
+ * @param status the HTTP status the client got (499 when it left first)
+ * @param errorCode our error code when the call failed, else null
+ * @param streamEnd how a stream ended, or null for whole answers and failures
+ */
+public record CallRecord(
+        String requestId,
+        Endpoint endpoint,
+        String keyName,
+        LoopIdentity loop,
+        String requestedModel,
+        String tier,
+        String rule,
+        String model,
+        String provider,
+        int status,
+        String errorCode,
+        boolean stream,
+        Reply.StreamEnd streamEnd,
+        long promptTokenEstimate,
+        Usage usage,
+        long costNanos,
+        long durationNanos) {
+
+    static CallRecord of(Exchange exchange, Reply reply, Throwable failure, long endNanos) {
+        KeyConfig key = exchange.key();
+        ParsedRequest request = exchange.request();
+        RouteDecision route = exchange.route();
+        int status;
+        String errorCode = null;
+        if (failure != null) {
+            ErrorCode code = failure instanceof GatewayException known ? known.code() : ErrorCode.INTERNAL;
+            status = code.status();
+            errorCode = code.code();
+        } else {
+            status = reply instanceof Reply.Complete complete ? complete.status() : 200;
+        }
+        return new CallRecord(
+                exchange.requestId(),
+                exchange.endpoint(),
+                key == null ? null : key.name(),
+                exchange.loop(),
+                request == null ? null : request.requestedModel(),
+                route == null ? null : route.tier(),
+                route == null ? null : route.rule(),
+                reply == null || reply.servedBy() == null ? null : reply.servedBy().id(),
+                reply == null || reply.servedBy() == null ? null : reply.servedBy().provider(),
+                status,
+                errorCode,
+                request != null && request.stream(),
+                reply instanceof Reply.Streamed streamed ? streamed.end() : null,
+                exchange.promptTokenEstimate(),
+                reply == null ? Usage.NONE : reply.usage(),
+                exchange.costNanos(),
+                endNanos - exchange.startNanos());
+    }
+}

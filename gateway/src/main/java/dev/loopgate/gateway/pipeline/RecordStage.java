@@ -1,0 +1,18 @@
+package dev.loopgate.gateway.pipeline;
+
+import io.vertx.core.Future;
+
+/** First in the chain, so every call is recorded however it ends, rejections included. */
+public final class RecordStage implements Stage {
+    private final CallSink sink;
+
+    public RecordStage(CallSink sink) {
+        this.sink = sink;
+    }
+
+    @Override
+    public Future<Reply> apply(Exchange exchange, Chain next) {
+        return next.proceed(exchange).andThen(done ->
+                sink.record(CallRecord.of(exchange, done.result(), done.cause(), System.nanoTime())));
+    }
+}
