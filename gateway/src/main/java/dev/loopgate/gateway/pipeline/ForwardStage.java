@@ -13,6 +13,7 @@ import dev.loopgate.gateway.relay.BodyReader;
 import dev.loopgate.gateway.relay.StreamRelay;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class ForwardStage implements Stage {
         ProviderAdapter adapter = providers.get(model.provider());
         long deadline = System.nanoTime() + adapter.timeouts().total().toNanos();
         UpstreamRequest request = new UpstreamRequest(exchange.endpoint(), exchange.request().json(),
-                model.upstreamName(), exchange.request().stream(), exchange.requestId());
+                model.upstreamName(), exchange.request().stream(), exchange.requestId(), attempts.abandoned.future());
         Function<Throwable, Future<Reply>> tryNext = failure -> {
             if (!(failure instanceof UpstreamException || failure instanceof UpstreamStatus)) {
                 return Future.failedFuture(failure);
@@ -148,6 +149,8 @@ public final class ForwardStage implements Stage {
         final List<String> failures = new ArrayList<>();
         boolean allTimedOut = true;
         boolean clientGone;
+        /** Completed when the client leaves, so an attempt still waiting for its response is dropped. */
+        final Promise<Void> abandoned = Promise.promise();
         UpstreamResponse current;
         StreamRelay relay;
 
@@ -164,6 +167,7 @@ public final class ForwardStage implements Stage {
 
         void clientClosed() {
             clientGone = true;
+            abandoned.tryComplete();
             if (relay != null) {
                 relay.clientClosed();
             } else if (current != null) {

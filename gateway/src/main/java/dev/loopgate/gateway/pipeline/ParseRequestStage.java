@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,12 +45,17 @@ public final class ParseRequestStage implements Stage {
             throw invalid("The request body is empty; expected a JSON object.", null);
         }
         JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(exchange.body().getBytes());
+        try (JsonParser parser = Json.MAPPER.createParser(exchange.body().getBytes())) {
+            root = Json.MAPPER.readTree(parser);
+            if (root != null && parser.nextToken() != null) {
+                // Providers reject this too; what is forwarded must be exactly what was checked.
+                throw invalid("The request body has more text after its JSON object.", null);
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw invalid("The request body is not valid JSON" + where + ": " + e.getOriginalMessage(), null);
+            throw invalid("The request body is not valid JSON" + where + ": " + withoutSource(e.getOriginalMessage()),
+                    null);
         } catch (IOException e) {
             throw invalid("The request body could not be read as JSON.", null);
         }
@@ -57,6 +63,12 @@ public final class ParseRequestStage implements Stage {
             throw invalid("The request body must be a JSON object.", null);
         }
         return (ObjectNode) root;
+    }
+
+    /** Jackson's detail without its "(start marker at [Source: ...])" note, which speaks of its own internals. */
+    private static String withoutSource(String detail) {
+        int note = detail.indexOf(" (start marker at");
+        return note < 0 ? detail : detail.substring(0, note);
     }
 
     private static String requireString(ObjectNode json, String field) {

@@ -47,7 +47,9 @@ public final class OpenAiAdapter implements ProviderAdapter {
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) config.timeouts().connect().toMillis())
                 .setDecompressionSupported(false)
-                .setVerifyHost(true);
+                .setVerifyHost(true)
+                // Hosted APIs sit behind CDNs that pick the certificate by SNI.
+                .setForceSni(true);
         this.client = vertx.httpClientBuilder()
                 .with(options)
                 .with(new PoolOptions().setHttp1MaxSize(config.maxConnections()))
@@ -88,6 +90,12 @@ public final class OpenAiAdapter implements ProviderAdapter {
             long timer = vertx.setTimer(firstByteMs, id -> {
                 if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
                         config.name() + ": no response within " + firstByteMs + " ms", null))) {
+                    call.reset();
+                }
+            });
+            request.abandoned().onComplete(left -> {
+                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
+                        config.name() + ": the caller left before the response", null))) {
                     call.reset();
                 }
             });

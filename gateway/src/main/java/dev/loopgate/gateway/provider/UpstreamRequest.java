@@ -2,11 +2,16 @@ package dev.loopgate.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.pipeline.Endpoint;
+import io.vertx.core.Future;
 
 /**
  * One call to one target. {@code body} is the caller's JSON tree; the adapter may
  * rewrite it in place for its wire format (each attempt rewrites it again).
+ *
+ * @param abandoned completes when the caller no longer wants an answer (the client left);
+ *        an adapter still waiting for the response then drops the call, so a provider
+ *        does not go on generating (and billing) for nobody
  */
 public record UpstreamRequest(Endpoint endpoint, ObjectNode body, String upstreamModel, boolean stream,
-        String requestId) {
+        String requestId, Future<Void> abandoned) {
 }

@@ -173,16 +173,18 @@ public final class StreamRelay {
         if (isFinished()) {
             return;
         }
-        upstream.cancel();
         if (!committed) {
             cancelTimers();
             result.tryFail(new UpstreamException(kind, why, null));
-            return;
+        } else {
+            if (!client.closed()) {
+                client.end(ErrorBodies.sseEvent(new GatewayException(code, "The stream was interrupted: " + why + ".")));
+            }
+            finish(StreamEnd.UPSTREAM_FAILED);
         }
-        if (!client.closed()) {
-            client.end(ErrorBodies.sseEvent(new GatewayException(code, "The stream was interrupted: " + why + ".")));
-        }
-        finish(StreamEnd.UPSTREAM_FAILED);
+        // Only once finished: cancelling fires the upstream's exception handler at once, and
+        // that must not end the stream a second time under another name.
+        upstream.cancel();
     }
 
     /** The client went away: the upstream call is cancelled so the provider stops generating. */
@@ -190,8 +192,8 @@ public final class StreamRelay {
         if (isFinished()) {
             return;
         }
-        upstream.cancel();
         finish(StreamEnd.CLIENT_CLOSED);
+        upstream.cancel();
     }
 
     private void armIdle() {

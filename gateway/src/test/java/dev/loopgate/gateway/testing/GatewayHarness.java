@@ -1,0 +1,191 @@
+package dev.loopgate.gateway.testing;
+
+import dev.loopgate.gateway.config.ConfigLoader;
+import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.http.Gateway;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway on a free port, started from YAML like an operator's, in front of real
+ * {@link TestUpstream}s, with a {@link RecordingSink} and an HTTP client pointed at it.
+ * One per test class: start it in {@code @BeforeAll}, close it in {@code @AfterAll}.
+ *
+ * <p>The YAML may use {@code ${NAME_URL}} and {@code ${NAME_API_KEY}} for each upstream
+ * named at start (upper-cased), {@code ${CLOSED_URL}} for a port nothing listens on,
+ * and the key variables of {@link #KEYS}.
+ */
+public final class GatewayHarness implements AutoCloseable {
+    /** A loop key that may act for any loop. */
+    public static final String LOOP_KEY = "lg-test-any-loop-0001";
+    /** A loop key bound to the loops {@code build-*}. */
+    public static final String BUILD_KEY = "lg-test-build-bot-0002";
+    /** A loop key bound to exactly one loop, {@code solo-loop}. */
+    public static final String SOLO_KEY = "lg-test-solo-loop-0003";
+    public static final String FINANCE_KEY = "lg-test-finance-0004";
+    public static final String ADMIN_KEY = "lg-test-admin-key-0005";
+    public static final String SOLO_LOOP = "solo-loop";
+    /** The {@code X-Loop-Id} every request sends unless a test says otherwise. */
+    public static final String DEFAULT_LOOP = "test-loop";
+
+    public static final String KEYS = """
+            keys:
+              - { name: any-loop, role: loop, key: "${LOOP_KEY}" }
+              - { name: build-bot, role: loop, key: "${BUILD_KEY}", loops: ["build-*"] }
+              - { name: solo, role: loop, key: "${SOLO_KEY}", loops: ["solo-loop"] }
+              - { name: finance, role: finance, key: "${FINANCE_KEY}" }
+              - { name: ops, role: admin, key: "${ADMIN_KEY}" }
+            """;
+
+    /** Prices of the standard models, USD per million tokens, as written in {@link #STANDARD}. */
+    public static final String SMALL_INPUT = "0.4";
+    public static final String SMALL_CACHED_INPUT = "0.1";
+    public static final String SMALL_OUTPUT = "1.6";
+
+    /**
+     * Three tiers over one OpenAI-compatible provider, {@code primary}, and a small body
+     * limit so that "too large" is cheap to send.
+     */
+    public static final String STANDARD = """
+            server: { host: 127.0.0.1, port: 0, max_body_bytes: 1024 }
+            providers:
+              primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
+            models:
+              big:   { provider: primary, name: gpt-4.1-2025-04-14, input: 2.0, output: 8.0, cached_input: 0.5 }
+              small: { provider: primary, name: gpt-4.1-mini-2025-04-14, input: 0.4, output: 1.6, cached_input: 0.1 }
+              nano:  { provider: primary, name: gpt-4.1-nano-2025-04-14, input: 0.1, output: 0.4 }
+              embed: { provider: primary, name: text-embedding-3-small, input: 0.02, output: 0 }
+            tiers:
+              frontier: [big]
+              mid: [small, big]
+              light: [nano]
+            default_tier: mid
+            """ + KEYS;
+
+    private final Vertx vertx;
+    private final Map<String, TestUpstream> upstreams;
+    private final RecordingSink sink;
+    private final Gateway gateway;
+    private final HttpClient client;
+
+    private GatewayHarness(Vertx vertx, Map<String, TestUpstream> upstreams, RecordingSink sink, Gateway gateway) {
+        this.vertx = vertx;
+        this.upstreams = upstreams;
+        this.sink = sink;
+        this.gateway = gateway;
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(gateway.port()));
+    }
+
+    /** Starts one {@link TestUpstream} per name, then the gateway on the given YAML. */
+    public static GatewayHarness start(String yaml, String... upstreamNames) {
+        Vertx vertx = Vertx.vertx();
+        Map<String, TestUpstream> upstreams = new LinkedHashMap<>();
+        try {
+            Map<String, String> env = new HashMap<>();
+            env.put("LOOP_KEY", LOOP_KEY);
+            env.put("BUILD_KEY", BUILD_KEY);
+            env.put("SOLO_KEY", SOLO_KEY);
+            env.put("FINANCE_KEY", FINANCE_KEY);
+            env.put("ADMIN_KEY", ADMIN_KEY);
+            env.put("CLOSED_URL", "http://127.0.0.1:" + closedPort() + "/v1");
+            for (String name : upstreamNames) {
+                TestUpstream upstream = TestUpstream.start(vertx);
+                upstreams.put(name, upstream);
+                String variable = name.toUpperCase(Locale.ROOT).replace('-', '_');
+                env.put(variable + "_URL", upstream.baseUrl());
+                env.put(variable + "_API_KEY", apiKeyOf(name));
+            }
+            GatewayConfig config = ConfigLoader.parse(yaml, env);
+            RecordingSink sink = new RecordingSink();
+            Gateway gateway = await(Gateway.start(vertx, config, 1, sink));
+            return new GatewayHarness(vertx, upstreams, sink, gateway);
+        } catch (RuntimeException | Error e) {
+            upstreams.values().forEach(TestUpstream::close);
+            await(vertx.close());
+            throw e;
+        }
+    }
+
+    /** The provider key the gateway sends to the named upstream. */
+    public static String apiKeyOf(String upstream) {
+        return "sk-" + upstream + "-upstream-secret-7f3a";
+    }
+
+    public TestUpstream upstream(String name) {
+        TestUpstream upstream = upstreams.get(name);
+        if (upstream == null) {
+            throw new IllegalArgumentException("no upstream " + name);
+        }
+        return upstream;
+    }
+
+    /** Every upstream back to recorded answers with nothing received; call it before each test. */
+    public void resetUpstreams() {
+        upstreams.values().forEach(TestUpstream::reset);
+    }
+
+    public RecordingSink sink() {
+        return sink;
+    }
+
+    public int port() {
+        return gateway.port();
+    }
+
+    /** {@code http://127.0.0.1:PORT}, without {@code /v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** A POST with the default loop key and loop headers; change them on the returned request. */
+    public GatewayRequest post(String path, String body) {
+        return new GatewayRequest(client, HttpMethod.POST, path).body(body);
+    }
+
+    public GatewayRequest request(HttpMethod method, String path) {
+        return new GatewayRequest(client, method, path);
+    }
+
+    @Override
+    public void close() {
+        try {
+            await(client.close());
+            await(gateway.close());
+        } finally {
+            upstreams.values().forEach(TestUpstream::close);
+            await(vertx.close());
+        }
+    }
+
+    static <T> T await(Future<T> future) {
+        try {
+            return future.await(Poll.WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A port that was free a moment ago and that nothing listens on: connecting to it is refused. */
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.loopgate.gateway.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+
+/**
+ * How a {@link TestUpstream} answers a request: a recorded fixture, an error status, a
+ * stream that is cut, stalls or never finishes. Runs on the upstream's event loop.
+ */
+@FunctionalInterface
+public interface UpstreamAnswer {
+    void serve(Vertx vertx, HttpServerRequest request, ReceivedRequest received);
+
+    /**
+     * What OpenAI would answer: chat JSON, a chat stream when {@code stream} is true (with
+     * its usage chunk only when {@code stream_options.include_usage} asks for it), and
+     * embeddings (as base64 when asked, which the official SDKs do by default).
+     */
+    static UpstreamAnswer recorded() {
+        return (vertx, request, received) -> {
+            if (received.path().endsWith("/chat/completions")) {
+                JsonNode body = received.json();
+                if (!body.path("stream").asBoolean(false)) {
+                    json(200, Fixtures.CHAT).serve(vertx, request, received);
+                } else if (body.path("stream_options").path("include_usage").asBoolean(false)) {
+                    sse(Fixtures.CHAT_STREAM).serve(vertx, request, received);
+                } else {
+                    // Like OpenAI: the usage-only chunk is sent only to those who ask for it.
+                    HttpServerResponse response = startStream(request);
+                    Fixtures.sseEvents(Fixtures.CHAT_STREAM).stream()
+                            .filter(event -> !event.contains("\"choices\":[]"))
+                            .forEach(response::write);
+                    response.end();
+                }
+            } else if (received.path().endsWith("/embeddings")) {
+                boolean base64 = "base64".equals(received.json().path("encoding_format").asText());
+                request.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(base64 ? Fixtures.embeddingsAsBase64() : Fixtures.text(Fixtures.EMBEDDINGS));
+            } else {
+                request.response().setStatusCode(404).end();
+            }
+        };
+    }
+
+    /** A JSON fixture with the given status. */
+    static UpstreamAnswer json(int status, String fixture) {
+        String body = Fixtures.text(fixture);
+        return (vertx, request, received) -> request.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(body);
+    }
+
+    /** An SSE fixture, one write per event, then the end of the response. */
+    static UpstreamAnswer sse(String fixture) {
+        List<String> events = Fixtures.sseEvents(fixture);
+        return (vertx, request, received) -> {
+            HttpServerResponse response = startStream(request);
+            events.forEach(response::write);
+            response.end();
+        };
+    }
+
+    /** An SSE fixture written in pieces of {@code bytes} bytes, so events straddle writes. */
+    static UpstreamAnswer sseInPieces(String fixture, int bytes) {
+        Buffer body = Buffer.buffer(Fixtures.text(fixture));
+        return (vertx, request, received) -> {
+            HttpServerResponse response = startStream(request);
+            for (int i = 0; i < body.length(); i += bytes) {
+                response.write(body.getBuffer(i, Math.min(body.length(), i + bytes)));
+            }
+            response.end();
+        };
+    }
+
+    /** Every event of the fixture except {@code data: [DONE]}, then a normal end: a stream that never finished. */
+    static UpstreamAnswer sseWithoutDone(String fixture) {
+        List<String> events = Fixtures.sseEvents(fixture).stream().filter(e -> !e.contains("[DONE]")).toList();
+        return (vertx, request, received) -> {
+            HttpServerResponse response = startStream(request);
+            events.forEach(response::write);
+            response.end();
+        };
+    }
+
+    /**
+     * The first {@code count} events of the fixture, then nothing more: the response stays
+     * open until the test {@linkplain ReceivedRequest#cut() cuts} it or the caller leaves.
+     */
+    static UpstreamAnswer sseThenHang(String fixture, int count) {
+        List<String> events = Fixtures.sseEvents(fixture).subList(0, count);
+        return (vertx, request, received) -> {
+            HttpServerResponse response = startStream(request);
+            events.forEach(response::write);
+        };
+    }
+
+    /** A 200 and the SSE headers, then the end with no event at all. */
+    static UpstreamAnswer emptyStream() {
+        return (vertx, request, received) -> startStream(request).end();
+    }
+
+    /** Never answers: no status line, no byte, until the caller gives up. */
+    static UpstreamAnswer hang() {
+        return (vertx, request, received) -> {
+        };
+    }
+
+    private static HttpServerResponse startStream(HttpServerRequest request) {
+        return request.response()
+                .setStatusCode(200)
+                .setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    }
+}
