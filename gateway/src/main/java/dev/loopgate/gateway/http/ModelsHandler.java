@@ -3,6 +3,8 @@ package dev.loopgate.gateway.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
+import dev.loopgate.gateway.auth.Role;
+import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -13,6 +15,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** {@code GET /v1/models}: {@code auto}, the tiers, then the concrete models, in OpenAI's list shape. */
@@ -29,9 +32,15 @@ final class ModelsHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("x-request-id", RequestIds.of(ctx.request()));
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (keys.fromAuthorization(authorization).isEmpty()) {
+        Optional<KeyConfig> key = keys.fromAuthorization(authorization);
+        if (key.isEmpty()) {
             ErrorResponses.send(ctx.response(), headers, new GatewayException(ErrorCode.INVALID_API_KEY,
                     authorization == null ? "No API key provided." : "Incorrect API key provided."));
+            return;
+        }
+        if (key.get().role() == Role.FINANCE) {
+            ErrorResponses.send(ctx.response(), headers, new GatewayException(ErrorCode.FORBIDDEN,
+                    "Key '" + key.get().name() + "' has role finance, which may read reports but not call models."));
             return;
         }
         ctx.response().headers().addAll(headers);

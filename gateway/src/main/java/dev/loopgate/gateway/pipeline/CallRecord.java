@@ -10,7 +10,8 @@ import dev.loopgate.rules.RouteDecision;
  * What one finished call was and cost, rejections included: the facts audit rows and
  * metrics are made from. Fields the call never reached are null (or zero).
  *
- * @param status the HTTP status the client got (499 when it left first)
+ * @param status the HTTP status the client got: 499 when it left before any answer; a
+ *        stream that had started keeps its 200 and says how it ended in {@code streamEnd}
  * @param errorCode our error code when the call failed, else null
  * @param streamEnd how a stream ended, or null for whole answers and failures
  */

@@ -118,6 +118,8 @@ class BadInputTest {
                 401, "invalid_api_key", "authentication_error");
         rows.add("finance key calling a model", HttpMethod.POST, CHAT, GOOD_CHAT,
                 r -> r.key(GatewayHarness.FINANCE_KEY), 403, "forbidden", "permission_error");
+        rows.add("finance key listing models", HttpMethod.GET, "/v1/models", null,
+                r -> r.key(GatewayHarness.FINANCE_KEY), 403, "forbidden", "permission_error");
         rows.add("build-* key acting for loop other", HttpMethod.POST, CHAT, GOOD_CHAT,
                 r -> r.key(GatewayHarness.BUILD_KEY).loop("other"), 403, "forbidden", "permission_error");
         rows.add("solo-loop key acting for another loop", HttpMethod.POST, CHAT, GOOD_CHAT,
