@@ -24,21 +24,21 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The official OpenAI Java SDK pointed at the gateway, as a loop would use it: every
  * call it makes works, and the gateway's errors surface as the SDK's typed exceptions.
  */
 class OpenAiSdkTest {
-    static GatewayHarness gateway;
+    @RegisterExtension
+    static final GatewayHarness gateway = GatewayHarness.perClass(GatewayHarness.STANDARD, "primary");
     static TestUpstream upstream;
     static OpenAIClient client;
 
     @BeforeAll
-    static void start() {
-        gateway = GatewayHarness.start(GatewayHarness.STANDARD, "primary");
+    static void connectSdk() {
         upstream = gateway.upstream("primary");
         client = OpenAIOkHttpClient.builder()
                 .baseUrl(gateway.baseUrl() + "/v1")
@@ -50,16 +50,10 @@ class OpenAiSdkTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void closeSdk() {
         if (client != null) {
             client.close();
         }
-        gateway.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        gateway.resetUpstreams();
     }
 
     @Test

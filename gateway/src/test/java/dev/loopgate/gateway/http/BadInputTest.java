@@ -16,11 +16,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,22 +34,8 @@ class BadInputTest {
     static final String MESSAGES = "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
     static final String GOOD_CHAT = "{\"model\":\"auto\"," + MESSAGES + "}";
 
-    static GatewayHarness gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = GatewayHarness.start(GatewayHarness.STANDARD, "primary");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        gateway.resetUpstreams();
-    }
+    @RegisterExtension
+    static final GatewayHarness gateway = GatewayHarness.perClass(GatewayHarness.STANDARD, "primary");
 
     /** One bad call: how to send it and what must come back. */
     record BadCall(HttpMethod method, String path, String body, UnaryOperator<GatewayRequest> change, int status,

@@ -14,10 +14,9 @@ import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.TestUpstream;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -46,27 +45,17 @@ class FallbackTest {
             default_tier: mid
             """ + GatewayHarness.KEYS;
 
-    static GatewayHarness gateway;
+    @RegisterExtension
+    static final GatewayHarness gateway = GatewayHarness.perClass(CONFIG, "a", "b", "slow");
     static TestUpstream a;
     static TestUpstream b;
     static TestUpstream slow;
 
     @BeforeAll
-    static void start() {
-        gateway = GatewayHarness.start(CONFIG, "a", "b", "slow");
+    static void findUpstreams() {
         a = gateway.upstream("a");
         b = gateway.upstream("b");
         slow = gateway.upstream("slow");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void resetUpstreams() {
-        gateway.resetUpstreams();
     }
 
     @ParameterizedTest(name = "HTTP {0}")

@@ -7,32 +7,16 @@ import dev.loopgate.gateway.pipeline.LoopIdentity;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayRequest;
 import dev.loopgate.gateway.testing.GatewayResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Which loop a call is charged to: the {@code X-Loop-Id} header, else the key's one
  * bound loop, else {@code metadata.loop_id}; run, step and role come from their headers.
  */
 class LoopIdentityTest {
-    static GatewayHarness gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = GatewayHarness.start(GatewayHarness.STANDARD, "primary");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        gateway.resetUpstreams();
-    }
+    @RegisterExtension
+    static final GatewayHarness gateway = GatewayHarness.perClass(GatewayHarness.STANDARD, "primary");
 
     @Test
     void loopHeaderWinsOverTheBodysMetadata() {

@@ -21,10 +21,9 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,23 +42,13 @@ class ProxyRoundTripTest {
     /** The upstream name of the model {@code auto} resolves to: the mid tier's first, {@code small}. */
     static final String SMALL_UPSTREAM_NAME = "gpt-4.1-mini-2025-04-14";
 
-    static GatewayHarness gateway;
+    @RegisterExtension
+    static final GatewayHarness gateway = GatewayHarness.perClass(GatewayHarness.STANDARD, "primary");
     static TestUpstream upstream;
 
     @BeforeAll
-    static void start() {
-        gateway = GatewayHarness.start(GatewayHarness.STANDARD, "primary");
+    static void findUpstreams() {
         upstream = gateway.upstream("primary");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        gateway.resetUpstreams();
     }
 
     @Test

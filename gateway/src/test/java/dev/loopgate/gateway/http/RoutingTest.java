@@ -7,30 +7,14 @@ import dev.loopgate.gateway.pipeline.CallRecord;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayRequest;
 import dev.loopgate.gateway.testing.GatewayResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The request's {@code model} alone decides the tier and the target (rules come later). */
 class RoutingTest {
-    static GatewayHarness gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = GatewayHarness.start(GatewayHarness.STANDARD, "primary");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void resetUpstream() {
-        gateway.resetUpstreams();
-    }
+    @RegisterExtension
+    static final GatewayHarness gateway = GatewayHarness.perClass(GatewayHarness.STANDARD, "primary");
 
     @ParameterizedTest(name = "model {0} goes to tier {1}, model {2} ({3}) by rule {4}")
     @CsvSource(nullValues = "-", value = {

@@ -18,10 +18,9 @@ import dev.loopgate.gateway.testing.StreamingCall;
 import dev.loopgate.gateway.testing.TestUpstream;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How a stream ends once bytes have reached the client: a failed stream never looks
@@ -43,23 +42,13 @@ class StreamEndingsTest {
     static final String STREAM = """
             {"model":"small","stream":true,"messages":[{"role":"user","content":"Why do loops converge?"}]}""";
 
-    static GatewayHarness gateway;
+    @RegisterExtension
+    static final GatewayHarness gateway = GatewayHarness.perClass(CONFIG, "primary", "quiet");
     static TestUpstream upstream;
 
     @BeforeAll
-    static void start() {
-        gateway = GatewayHarness.start(CONFIG, "primary", "quiet");
+    static void findUpstreams() {
         upstream = gateway.upstream("primary");
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
-
-    @BeforeEach
-    void resetUpstreams() {
-        gateway.resetUpstreams();
     }
 
     @Test

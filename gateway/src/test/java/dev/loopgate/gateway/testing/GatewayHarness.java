@@ -16,17 +16,21 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A gateway on a free port, started from YAML like an operator's, in front of real
  * {@link TestUpstream}s, with a {@link RecordingSink} and an HTTP client pointed at it.
- * One per test class: start it in {@code @BeforeAll}, close it in {@code @AfterAll}.
+ * One per test class, as an extension: see {@link #perClass}.
  *
  * <p>The YAML may use {@code ${NAME_URL}} and {@code ${NAME_API_KEY}} for each upstream
  * named at start (upper-cased), {@code ${CLOSED_URL}} for a port nothing listens on,
  * and the key variables of {@link #KEYS}.
  */
-public final class GatewayHarness implements AutoCloseable {
+public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     /** A loop key that may act for any loop. */
     public static final String LOOP_KEY = "lg-test-any-loop-0001";
     /** A loop key bound to the loops {@code build-*}. */
@@ -73,26 +77,46 @@ public final class GatewayHarness implements AutoCloseable {
             default_tier: mid
             """ + KEYS;
 
-    private final Vertx vertx;
-    private final Map<String, TestUpstream> upstreams;
-    private final RecordingSink sink;
-    private final Gateway gateway;
-    private final HttpClient client;
+    private final String yaml;
+    private final String[] upstreamNames;
+    private Vertx vertx;
+    private final Map<String, TestUpstream> upstreams = new LinkedHashMap<>();
+    private RecordingSink sink;
+    private Gateway gateway;
+    private HttpClient client;
 
-    private GatewayHarness(Vertx vertx, Map<String, TestUpstream> upstreams, RecordingSink sink, Gateway gateway) {
-        this.vertx = vertx;
-        this.upstreams = upstreams;
-        this.sink = sink;
-        this.gateway = gateway;
-        this.client = vertx.createHttpClient(new HttpClientOptions()
-                .setDefaultHost("127.0.0.1")
-                .setDefaultPort(gateway.port()));
+    private GatewayHarness(String yaml, String... upstreamNames) {
+        this.yaml = yaml;
+        this.upstreamNames = upstreamNames.clone();
     }
 
-    /** Starts one {@link TestUpstream} per name, then the gateway on the given YAML. */
-    public static GatewayHarness start(String yaml, String... upstreamNames) {
-        Vertx vertx = Vertx.vertx();
-        Map<String, TestUpstream> upstreams = new LinkedHashMap<>();
+    /**
+     * A gateway for one test class, registered with {@code @RegisterExtension} on a static
+     * field: one {@link TestUpstream} per name and the gateway on the given YAML start
+     * before the class's tests, the upstreams are reset before each test, and all of it
+     * stops after the class.
+     */
+    public static GatewayHarness perClass(String yaml, String... upstreamNames) {
+        return new GatewayHarness(yaml, upstreamNames);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        resetUpstreams();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void start() {
+        vertx = Vertx.vertx();
         try {
             Map<String, String> env = new HashMap<>();
             env.put("LOOP_KEY", LOOP_KEY);
@@ -109,9 +133,11 @@ public final class GatewayHarness implements AutoCloseable {
                 env.put(variable + "_API_KEY", apiKeyOf(name));
             }
             GatewayConfig config = ConfigLoader.parse(yaml, env);
-            RecordingSink sink = new RecordingSink();
-            Gateway gateway = await(Gateway.start(vertx, config, 1, sink));
-            return new GatewayHarness(vertx, upstreams, sink, gateway);
+            sink = new RecordingSink();
+            gateway = await(Gateway.start(vertx, config, 1, sink));
+            client = vertx.createHttpClient(new HttpClientOptions()
+                    .setDefaultHost("127.0.0.1")
+                    .setDefaultPort(gateway.port()));
         } catch (RuntimeException | Error e) {
             upstreams.values().forEach(TestUpstream::close);
             await(vertx.close());
@@ -162,10 +188,15 @@ public final class GatewayHarness implements AutoCloseable {
     @Override
     public void close() {
         try {
-            await(client.close());
-            await(gateway.close());
+            if (client != null) {
+                await(client.close());
+            }
+            if (gateway != null) {
+                await(gateway.close());
+            }
         } finally {
             upstreams.values().forEach(TestUpstream::close);
+            upstreams.clear();
             await(vertx.close());
         }
     }
