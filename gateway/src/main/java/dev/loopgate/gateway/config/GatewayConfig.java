@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record GatewayConfig(
         ServerConfig server,
-        Optional<String> redisUrl,
+        Optional<RedisConfig> redis,
         Optional<String> auditUrl,
         Map<String, ProviderConfig> providers,
         Map<String, ModelConfig> models,

@@ -94,7 +94,7 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.parse(DESIGN_EXAMPLE, ENV);
 
         assertEquals(new ServerConfig("0.0.0.0", 8080, 4_194_304), config.server());
-        assertEquals(Optional.of("redis://127.0.0.1:6379"), config.redisUrl());
+        assertEquals(Optional.of(new RedisConfig("redis://127.0.0.1:6379", RedisConfig.DEFAULT_NAMESPACE)), config.redis());
         assertEquals(Optional.of("jdbc:sqlite:./data/audit.db"), config.auditUrl());
 
         assertEquals(Set.of("openai", "anthropic", "local"), config.providers().keySet());
@@ -144,7 +144,7 @@ class ConfigLoaderTest {
 
         assertEquals(new ServerConfig(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT,
                 ServerConfig.DEFAULT_MAX_BODY_BYTES), config.server());
-        assertEquals(Optional.empty(), config.redisUrl());
+        assertEquals(Optional.empty(), config.redis());
         assertEquals(Optional.empty(), config.auditUrl());
         ProviderConfig sim = config.providers().get("sim");
         assertEquals(Timeouts.DEFAULTS, sim.timeouts());

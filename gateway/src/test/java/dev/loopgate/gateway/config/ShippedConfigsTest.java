@@ -21,7 +21,7 @@ class ShippedConfigsTest {
                 "OPENAI_API_KEY", "sk-test", "BUILD_BOT_KEY", DUMMY_KEY, "LOOPGATE_ADMIN_KEY", DUMMY_KEY + "-admin",
                 "POSTGRES_PASSWORD", "secret"));
         assertEquals("mid", config.tiers().defaultTier());
-        assertTrue(config.redisUrl().isPresent());
+        assertEquals("redis://redis:6379", config.redis().orElseThrow().url());
         assertTrue(config.auditUrl().orElseThrow().startsWith("jdbc:postgresql:"));
     }
 

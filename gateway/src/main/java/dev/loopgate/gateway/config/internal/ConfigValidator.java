@@ -6,8 +6,10 @@ import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
+import dev.loopgate.gateway.config.RedisConfig;
 import dev.loopgate.gateway.config.ServerConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawModelConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawRedisConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawServerConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawUrlConfig;
 import dev.loopgate.rules.TierTable;
@@ -28,6 +30,7 @@ import java.util.Set;
 final class ConfigValidator {
     static final String DEFAULT_TIER = "mid";
     private static final int MAX_PORT = 65_535;
+    private static final int MAX_NAMESPACE_LENGTH = 32;
     /** Far above any real price; keeps every cost in range of a long count of nano-dollars. */
     private static final BigDecimal MAX_PRICE = BigDecimal.valueOf(1_000_000);
 
@@ -39,7 +42,7 @@ final class ConfigValidator {
 
     GatewayConfig validate(RawGatewayConfig raw) {
         ServerConfig server = server(raw.server());
-        Optional<String> redisUrl = url(raw.redis(), "redis", List.of("redis://", "rediss://"));
+        Optional<RedisConfig> redis = redis(raw.redis());
         Optional<String> auditUrl = url(raw.audit(), "audit", List.of("jdbc:sqlite:", "jdbc:postgresql:"));
         Map<String, ProviderConfig> providers = providers(raw);
         Map<String, ModelConfig> models = models(raw);
@@ -48,7 +51,7 @@ final class ConfigValidator {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new GatewayConfig(server, redisUrl, auditUrl, providers, models, tiers, keys,
+        return new GatewayConfig(server, redis, auditUrl, providers, models, tiers, keys,
                 section(raw.rules()), section(raw.budgets()), section(raw.breakers()));
     }
 
@@ -72,20 +75,44 @@ final class ConfigValidator {
         return new ServerConfig(host, port, maxBodyBytes);
     }
 
-    private Optional<String> url(RawUrlConfig raw, String section, List<String> schemes) {
+    private Optional<RedisConfig> redis(RawRedisConfig raw) {
         if (raw == null) {
             return Optional.empty();
         }
+        Optional<String> url = url(raw.url(), "redis", List.of("redis://", "rediss://"));
+        String namespace = raw.namespace() == null ? RedisConfig.DEFAULT_NAMESPACE : raw.namespace();
+        if (!isNamespace(namespace)) {
+            problems.add("redis.namespace", "must be 1-" + MAX_NAMESPACE_LENGTH
+                    + " characters of lower-case letters, digits, - and _, got '" + namespace + "'");
+            return Optional.empty();
+        }
+        return url.map(u -> new RedisConfig(u, namespace));
+    }
+
+    private static boolean isNamespace(String namespace) {
+        boolean ok = !namespace.isEmpty() && namespace.length() <= MAX_NAMESPACE_LENGTH;
+        for (int i = 0; ok && i < namespace.length(); i++) {
+            char c = namespace.charAt(i);
+            ok = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+        }
+        return ok;
+    }
+
+    private Optional<String> url(RawUrlConfig raw, String section, List<String> schemes) {
+        return raw == null ? Optional.empty() : url(raw.url(), section, schemes);
+    }
+
+    private Optional<String> url(String url, String section, List<String> schemes) {
         String path = Problems.field(section, "url");
-        if (raw.url() == null || raw.url().isBlank()) {
+        if (url == null || url.isBlank()) {
             problems.add(path, "required (or leave out " + section + " altogether)");
             return Optional.empty();
         }
-        if (schemes.stream().noneMatch(raw.url()::startsWith)) {
+        if (schemes.stream().noneMatch(url::startsWith)) {
             problems.add(path, "must start with " + String.join(" or ", schemes));
             return Optional.empty();
         }
-        return Optional.of(raw.url());
+        return Optional.of(url);
     }
 
     private Map<String, ProviderConfig> providers(RawGatewayConfig raw) {

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 record RawGatewayConfig(
         RawServerConfig server,
-        RawUrlConfig redis,
+        RawRedisConfig redis,
         RawUrlConfig audit,
         Map<String, RawProviderConfig> providers,
         Map<String, RawModelConfig> models,
@@ -28,7 +28,11 @@ record RawGatewayConfig(
     record RawServerConfig(String host, Integer port, Long maxBodyBytes) {
     }
 
-    /** {@code redis:} and {@code audit:}: a connection URL. */
+    /** {@code redis:}: a connection URL and the prefix of every key. */
+    record RawRedisConfig(String url, String namespace) {
+    }
+
+    /** {@code audit:}: a connection URL. */
     record RawUrlConfig(String url) {
     }
 
