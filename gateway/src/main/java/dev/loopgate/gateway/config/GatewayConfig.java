@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.TierTable;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,9 @@ import java.util.Optional;
 
 /**
  * The validated, immutable gateway configuration. Built only by {@link ConfigLoader};
- * sections owned by later features ({@code rules}, {@code budgets}, {@code breakers})
- * are carried as parsed trees until their owners validate them.
+ * sections owned by later features ({@code budgets}, {@code breakers}) are carried as
+ * parsed trees until their owners validate them. {@code rules} are the compiled routing
+ * rules the gateway starts with (the default pack when the file has none).
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -19,7 +21,7 @@ public record GatewayConfig(
         Map<String, ModelConfig> models,
         TierTable tiers,
         List<KeyConfig> keys,
-        Optional<JsonNode> rules,
+        RuleSet rules,
         Optional<JsonNode> budgets,
         Optional<JsonNode> breakers) {
 

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** Renders errors in OpenAI's shape: {@code {"error":{"message","type","code","param"}}}. */
 public final class ErrorBodies {
@@ -15,15 +16,15 @@ public final class ErrorBodies {
     }
 
     public static Buffer json(GatewayException e) {
-        return Buffer.buffer(render(e.code(), e.getMessage(), e.param()));
+        return Buffer.buffer(render(e.code(), e.getMessage(), e.param(), e.problems()));
     }
 
     /** The same error as one SSE event, for a stream that can no longer change its status. */
     public static Buffer sseEvent(GatewayException e) {
-        return Buffer.buffer("data: " + render(e.code(), e.getMessage(), e.param()) + "\n\n");
+        return Buffer.buffer("data: " + render(e.code(), e.getMessage(), e.param(), e.problems()) + "\n\n");
     }
 
-    static String render(ErrorCode code, String message, String param) {
+    static String render(ErrorCode code, String message, String param, List<String> problems) {
         StringWriter out = new StringWriter(128);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -35,6 +36,13 @@ public final class ErrorBodies {
                 g.writeNullField("param");
             } else {
                 g.writeStringField("param", param);
+            }
+            if (!problems.isEmpty()) {
+                g.writeArrayFieldStart("problems");
+                for (String problem : problems) {
+                    g.writeString(problem);
+                }
+                g.writeEndArray();
             }
             g.writeEndObject();
             g.writeEndObject();

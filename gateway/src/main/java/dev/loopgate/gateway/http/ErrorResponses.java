@@ -3,6 +3,7 @@ package dev.loopgate.gateway.http;
 import dev.loopgate.gateway.error.ErrorBodies;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.rules.RulesException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,11 +21,21 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
+    /** Our answer for a failure: known errors as they are, invalid rules with every problem, anything else a 500. */
+    static GatewayException asGatewayException(Throwable failure) {
+        if (failure instanceof GatewayException known) {
+            return known;
+        }
+        if (failure instanceof RulesException invalid) {
+            return new GatewayException(ErrorCode.INVALID_REQUEST, invalid.getMessage(), "rules", invalid.problems());
+        }
+        return new GatewayException(ErrorCode.INTERNAL, "The gateway failed unexpectedly; the request id is in x-request-id.");
+    }
+
     static void send(HttpServerResponse response, MultiMap headers, Throwable failure) {
-        GatewayException error = failure instanceof GatewayException known ? known
-                : new GatewayException(ErrorCode.INTERNAL, "The gateway failed unexpectedly; the request id is in x-request-id.");
+        GatewayException error = asGatewayException(failure);
         String requestId = headers.get("x-request-id");
-        if (!(failure instanceof GatewayException)) {
+        if (error.code() == ErrorCode.INTERNAL) {
             LOG.error("request {} failed unexpectedly", requestId, failure);
         } else if (error.code().status() >= 500) {
             LOG.warn("request {}: {} {}", requestId, error.code().code(), error.getMessage());

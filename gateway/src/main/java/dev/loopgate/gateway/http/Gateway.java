@@ -4,13 +4,16 @@ import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ProviderType;
 import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.rules.RulesService;
+import dev.loopgate.gateway.rules.store.RulesStore;
+import dev.loopgate.gateway.rules.RulesStores;
 import dev.loopgate.gateway.simulated.SimulatedUpstream;
 import dev.loopgate.gateway.tokens.TokenEstimator;
-import dev.loopgate.rules.RequestedModelRouter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,14 +29,16 @@ public final class Gateway {
     private final int port;
     private final List<String> deployments;
     private final List<SimulatedUpstream> simulated;
+    private final RulesStore store;
     private final AtomicBoolean ready;
 
     private Gateway(Vertx vertx, int port, List<String> deployments, List<SimulatedUpstream> simulated,
-            AtomicBoolean ready) {
+            RulesStore store, AtomicBoolean ready) {
         this.vertx = vertx;
         this.port = port;
         this.deployments = deployments;
         this.simulated = simulated;
+        this.store = store;
         this.ready = ready;
     }
 
@@ -61,10 +66,10 @@ public final class Gateway {
         });
         AtomicBoolean ready = new AtomicBoolean();
         List<String> deployments = new ArrayList<>();
-        return Future.all(starting).compose(v -> {
-            GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()),
-                    new RequestedModelRouter(config.tiers()), new TokenEstimator(), Map.copyOf(simulatedUrls), sink,
-                    ready::get);
+        RulesStore store = RulesStores.forConfig(vertx, config);
+        return Future.all(starting).compose(v -> RulesService.start(store, config.tiers(), config.rules())).compose(rules -> {
+            GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
+                    new TokenEstimator(), Map.copyOf(simulatedUrls), sink, Clock.systemUTC(), ready::get);
             // The first instance binds (perhaps to a free port); the rest share the port it got.
             GatewayVerticle first = new GatewayVerticle(runtime, config.server().port());
             return vertx.deployVerticle(first).compose(id -> {
@@ -82,10 +87,11 @@ public final class Gateway {
             });
         }).map(port -> {
             ready.set(true);
-            return new Gateway(vertx, port, deployments, simulated, ready);
+            return new Gateway(vertx, port, deployments, simulated, store, ready);
         }).recover(failure -> {
             deployments.forEach(vertx::undeploy);
             simulated.forEach(SimulatedUpstream::close);
+            store.close();
             return Future.failedFuture(failure);
         });
     }
@@ -100,14 +106,15 @@ public final class Gateway {
 
     /**
      * Reports not-ready, lets calls in flight finish (bounded), then stops the servers,
-     * their upstream pools and the simulated providers.
+     * their upstream pools, the simulated providers and the rules store.
      */
     public Future<Void> close() {
         ready.set(false);
         List<Future<?>> servers = deployments.stream().<Future<?>>map(vertx::undeploy).toList();
         return Future.join(servers).transform(stopped -> {
-            List<Future<?>> upstreams = simulated.stream().<Future<?>>map(SimulatedUpstream::close).toList();
-            return Future.join(upstreams);
+            List<Future<?>> rest = new ArrayList<>(simulated.stream().<Future<?>>map(SimulatedUpstream::close).toList());
+            rest.add(store.close());
+            return Future.join(rest);
         }).mapEmpty();
     }
 }

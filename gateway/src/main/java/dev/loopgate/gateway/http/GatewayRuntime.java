@@ -3,9 +3,10 @@ package dev.loopgate.gateway.http;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.tokens.TokenEstimator;
-import dev.loopgate.rules.RequestedModelRouter;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -13,9 +14,10 @@ import java.util.function.BooleanSupplier;
 record GatewayRuntime(
         GatewayConfig config,
         ApiKeyRegistry keys,
-        RequestedModelRouter router,
+        RulesService rules,
         TokenEstimator tokens,
         Map<String, URI> simulatedUrls,
         CallSink sink,
+        Clock clock,
         BooleanSupplier ready) {
 }

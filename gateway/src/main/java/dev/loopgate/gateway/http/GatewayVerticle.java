@@ -53,7 +53,7 @@ final class GatewayVerticle extends VerticleBase {
                 new ParseRequestStage(),
                 new IdentifyLoopStage(),
                 new EstimateTokensStage(runtime.tokens()),
-                new RouteStage(runtime.router()),
+                new RouteStage(runtime.rules().active(), runtime.clock()),
                 new SettleStage(),
                 new ForwardStage(vertx, providers, runtime.config().models())));
         HttpServerOptions options = new HttpServerOptions()
@@ -81,6 +81,8 @@ final class GatewayVerticle extends VerticleBase {
         router.post("/v1/chat/completions").handler(body).handler(new ProxyHandler(Endpoint.CHAT_COMPLETIONS, pipeline));
         router.post("/v1/embeddings").handler(body).handler(new ProxyHandler(Endpoint.EMBEDDINGS, pipeline));
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
+        router.route("/admin/*").handler(new AdminAuth(runtime.keys()));
+        new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.clock()).mount(router);
         router.get("/healthz").handler(HealthHandlers.liveness());
         router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready()));
         router.errorHandler(404, error(ErrorCode.NOT_FOUND, "Unknown path."));

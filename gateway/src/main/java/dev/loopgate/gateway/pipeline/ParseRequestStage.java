@@ -9,6 +9,7 @@ import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
 /**
@@ -20,32 +21,44 @@ public final class ParseRequestStage implements Stage {
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        ObjectNode json = parseObject(exchange);
-        String model = requireString(json, "model");
-        boolean stream = false;
-        boolean clientWantsUsage = false;
-        if (exchange.endpoint() == Endpoint.CHAT_COMPLETIONS) {
-            checkMessages(json.get("messages"));
-            stream = optionalBoolean(json, "stream");
-            optionalPositiveInt(json, "max_tokens");
-            optionalPositiveInt(json, "max_completion_tokens");
-            optionalArray(json, "tools");
-            optionalObject(json, "metadata");
-            JsonNode streamOptions = optionalObject(json, "stream_options");
-            clientWantsUsage = streamOptions != null && streamOptions.path("include_usage").asBoolean(false);
-        } else {
-            checkEmbeddingInput(json.get("input"));
-        }
-        exchange.request(new ParsedRequest(json, model, stream, clientWantsUsage));
+        exchange.request(parse(exchange.endpoint(), exchange.body()));
         return next.proceed(exchange);
     }
 
-    private static ObjectNode parseObject(Exchange exchange) {
-        if (exchange.body().length() == 0) {
+    /** Reads and checks one request body; a problem is a {@link GatewayException} naming the field. */
+    public static ParsedRequest parse(Endpoint endpoint, Buffer body) {
+        ObjectNode json = parseObject(body);
+        String model = requireString(json, "model");
+        ParsedRequest request;
+        if (endpoint == Endpoint.CHAT_COMPLETIONS) {
+            boolean hasImages = checkMessages(json.get("messages"));
+            boolean stream = optionalBoolean(json, "stream");
+            long maxTokens = optionalPositiveInt(json, "max_tokens");
+            long maxCompletionTokens = optionalPositiveInt(json, "max_completion_tokens");
+            JsonNode tools = optionalArray(json, "tools");
+            optionalObject(json, "metadata");
+            JsonNode streamOptions = optionalObject(json, "stream_options");
+            JsonNode responseFormat = optionalObject(json, "response_format");
+            String format = responseFormat == null ? "" : responseFormat.path("type").asText("");
+            request = new ParsedRequest(json, model, stream,
+                    streamOptions != null && streamOptions.path("include_usage").asBoolean(false),
+                    maxCompletionTokens != ParsedRequest.ABSENT ? maxCompletionTokens : maxTokens,
+                    tools != null && !tools.isEmpty(),
+                    hasImages,
+                    "json_object".equals(format) || "json_schema".equals(format));
+        } else {
+            checkEmbeddingInput(json.get("input"));
+            request = ParsedRequest.embeddings(json, model);
+        }
+        return request;
+    }
+
+    private static ObjectNode parseObject(Buffer body) {
+        if (body.length() == 0) {
             throw invalid("The request body is empty; expected a JSON object.", null);
         }
         JsonNode root;
-        try (JsonParser parser = Json.MAPPER.createParser(exchange.body().getBytes())) {
+        try (JsonParser parser = Json.MAPPER.createParser(body.getBytes())) {
             root = Json.MAPPER.readTree(parser);
             if (root != null && parser.nextToken() != null) {
                 // Providers reject this too; what is forwarded must be exactly what was checked.
@@ -82,29 +95,37 @@ public final class ParseRequestStage implements Stage {
         return node.asText();
     }
 
-    private static void checkMessages(JsonNode messages) {
+    /** Checks the messages; returns whether any of them carries an image. */
+    private static boolean checkMessages(JsonNode messages) {
         if (messages == null || messages.isNull()) {
             throw invalid("Missing required parameter: 'messages'.", "messages");
         }
         if (!messages.isArray() || messages.isEmpty()) {
             throw invalid("'messages' must be a non-empty array of message objects.", "messages");
         }
+        boolean hasImages = false;
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
-            String param = "messages[" + i + "]";
             if (!message.isObject()) {
-                throw invalid("'" + param + "' must be an object.", param);
+                throw invalid("'messages[" + i + "]' must be an object.", "messages[" + i + "]");
             }
             JsonNode role = message.get("role");
             if (role == null || !role.isTextual()) {
-                throw invalid("'" + param + ".role' must be a string.", param + ".role");
+                throw invalid("'messages[" + i + "].role' must be a string.", "messages[" + i + "].role");
             }
             JsonNode content = message.get("content");
             if (content != null && !(content.isTextual() || content.isArray() || content.isNull())) {
-                throw invalid("'" + param + ".content' must be a string or an array of content parts.",
-                        param + ".content");
+                throw invalid("'messages[" + i + "].content' must be a string or an array of content parts.",
+                        "messages[" + i + "].content");
+            }
+            if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    String type = part.path("type").asText("");
+                    hasImages |= "image_url".equals(type) || "image".equals(type);
+                }
             }
         }
+        return hasImages;
     }
 
     private static void checkEmbeddingInput(JsonNode input) {
@@ -133,18 +154,27 @@ public final class ParseRequestStage implements Stage {
         return node.booleanValue();
     }
 
-    private static void optionalPositiveInt(ObjectNode json, String field) {
+    /** The field's value, or {@link ParsedRequest#ABSENT} when it is not set. */
+    private static long optionalPositiveInt(ObjectNode json, String field) {
         JsonNode node = json.get(field);
-        if (node != null && !node.isNull() && !(node.canConvertToInt() && node.isIntegralNumber() && node.intValue() > 0)) {
+        if (node == null || node.isNull()) {
+            return ParsedRequest.ABSENT;
+        }
+        if (!(node.canConvertToInt() && node.isIntegralNumber() && node.intValue() > 0)) {
             throw invalid("'" + field + "' must be a positive integer.", field);
         }
+        return node.intValue();
     }
 
-    private static void optionalArray(ObjectNode json, String field) {
+    private static JsonNode optionalArray(ObjectNode json, String field) {
         JsonNode node = json.get(field);
-        if (node != null && !node.isNull() && !node.isArray()) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
             throw invalid("'" + field + "' must be an array.", field);
         }
+        return node;
     }
 
     private static JsonNode optionalObject(ObjectNode json, String field) {

@@ -6,6 +6,8 @@ public final class ResponseHeaders {
     public static final String TIER = "x-loopgate-tier";
     public static final String MODEL = "x-loopgate-model";
     public static final String RULE = "x-loopgate-rule";
+    /** The routing rules version that decided the call. */
+    public static final String RULES_VERSION = "x-loopgate-rules-version";
     public static final String COST_USD = "x-loopgate-cost-usd";
 
     private ResponseHeaders() {

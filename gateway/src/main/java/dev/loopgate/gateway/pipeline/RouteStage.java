@@ -1,31 +1,63 @@
 package dev.loopgate.gateway.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
-import dev.loopgate.rules.RequestedModelRouter;
+import dev.loopgate.gateway.rules.ActiveRules;
+import dev.loopgate.rules.Decision;
+import dev.loopgate.rules.RejectDecision;
 import dev.loopgate.rules.RouteDecision;
 import io.vertx.core.Future;
+import java.time.Clock;
 
-/** Decides the tier and the ordered targets of a call, and says so in the response headers. */
+/**
+ * Decides the tier and the ordered targets of a call by the rules version current when
+ * the call arrives, applies a rule's {@code max_tokens} cap to the body, and says what
+ * it decided in the response headers.
+ */
 public final class RouteStage implements Stage {
-    private final RequestedModelRouter router;
+    /** The rule id a decision carries when the requested model is neither a tier nor a model. */
+    static final String UNKNOWN_MODEL_RULE = "model:unknown";
 
-    public RouteStage(RequestedModelRouter router) {
-        this.router = router;
+    private final ActiveRules rules;
+    private final Clock clock;
+
+    public RouteStage(ActiveRules rules, Clock clock) {
+        this.rules = rules;
+        this.clock = clock;
     }
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        String requested = exchange.request().requestedModel();
-        RouteDecision decision = router.route(requested).orElseThrow(() -> new GatewayException(
-                ErrorCode.INVALID_REQUEST,
-                "The model '" + requested + "' does not exist here. Use one of: " + router.validNames() + ".",
-                "model"));
-        exchange.route(decision);
-        if (decision.tier() != null) {
-            exchange.responseHeaders().set(ResponseHeaders.TIER, decision.tier());
-        }
+        ActiveRules.Version version = rules.current();
+        Decision decision = version.rules().decide(new ExchangeFacts(exchange, clock.millis()));
+        exchange.responseHeaders().set(ResponseHeaders.RULES_VERSION, Long.toString(version.number()));
         exchange.responseHeaders().set(ResponseHeaders.RULE, decision.rule());
+        if (decision instanceof RejectDecision reject) {
+            throw UNKNOWN_MODEL_RULE.equals(reject.rule())
+                    ? new GatewayException(ErrorCode.INVALID_REQUEST, reject.message(), "model")
+                    : new GatewayException(ErrorCode.FORBIDDEN,
+                            "Rejected by routing rule '" + reject.rule() + "': " + reject.message());
+        }
+        RouteDecision route = (RouteDecision) decision;
+        exchange.route(route);
+        if (route.tier() != null) {
+            exchange.responseHeaders().set(ResponseHeaders.TIER, route.tier());
+        }
+        capMaxTokens(exchange, route.maxTokensCap());
         return next.proceed(exchange);
+    }
+
+    /** Lowers (or sets) the request's output limit to the rule's cap, in whichever field the caller uses. */
+    private static void capMaxTokens(Exchange exchange, int cap) {
+        ParsedRequest request = exchange.request();
+        if (cap == RouteDecision.NO_CAP || exchange.endpoint() != Endpoint.CHAT_COMPLETIONS
+                || request.maxTokens() != ParsedRequest.ABSENT && request.maxTokens() <= cap) {
+            return;
+        }
+        ObjectNode json = request.json();
+        json.put(json.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", cap);
+        exchange.request(new ParsedRequest(json, request.requestedModel(), request.stream(),
+                request.clientWantsUsage(), cap, request.hasTools(), request.hasImages(), request.jsonMode()));
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
 import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.rules.Glob;
+import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.TierTable;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -131,9 +132,9 @@ class ConfigLoaderTest {
         assertKey(config.keys().get(1), "finance", Role.FINANCE, HexFormat.of().parseHex(FINANCE_SHA256), List.of());
         assertKey(config.keys().get(2), "ops", Role.ADMIN, HexFormat.of().parseHex(OPS_SHA256), List.of());
 
-        JsonNode rules = config.rules().orElseThrow();
+        List<String> rules = config.rules().ruleIds();
         assertEquals(4, rules.size());
-        assertEquals("retry-escalates", rules.get(1).get("id").asText());
+        assertEquals("retry-escalates", rules.get(1));
         assertEquals("6h", config.budgets().orElseThrow().at("/default/wall_clock").asText());
         assertEquals("http://127.0.0.1:9000/hook", config.breakers().orElseThrow().at("/notify/webhook").asText());
     }
@@ -154,7 +155,7 @@ class ConfigLoaderTest {
         assertEquals(ModelConfig.DEFAULT_MAX_OUTPUT_TOKENS, config.model("fake").maxOutputTokens());
         assertEquals(null, config.model("fake").price().cachedInput());
         assertEquals("light", config.tiers().defaultTier(), "without a mid tier, the first tier is the default");
-        assertEquals(Optional.empty(), config.rules());
+        assertEquals(0, config.rules().size(), "without the standard tiers there is no default rule pack");
         assertEquals(Optional.empty(), config.budgets());
         assertEquals(Optional.empty(), config.breakers());
     }
@@ -215,7 +216,7 @@ class ConfigLoaderTest {
         assertEquals(Optional.of(URI.create("http://10.0.0.7:8000/v1")), local.baseUrl());
         assertEquals("sk-local-secret", local.apiKey().orElseThrow().reveal());
         assertEquals("cost $$5, literal ${NOT_A_VAR}, team loops", local.headers().get("X-Note"));
-        assertEquals("only-light", config.rules().orElseThrow().get(0).get("id").asText());
+        assertEquals(List.of("only-light"), config.rules().ruleIds());
     }
 
     @Test
@@ -367,6 +368,8 @@ class ConfigLoaderTest {
             collection.forEach(inner -> collect(inner, out));
         } else if (value instanceof Secret secret) {
             out.add(secret.reveal());
+        } else if (value instanceof RuleSet rules) {
+            out.add(rules.document());
         } else if (value.getClass().isRecord()) {
             for (RecordComponent component : value.getClass().getRecordComponents()) {
                 try {

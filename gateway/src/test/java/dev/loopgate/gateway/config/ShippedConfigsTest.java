@@ -3,6 +3,7 @@ package dev.loopgate.gateway.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.rules.DefaultRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,5 +35,7 @@ class ShippedConfigsTest {
         GatewayConfig config = ConfigLoader.parse(yaml, Map.of("LOOPGATE_DEMO_KEY", DUMMY_KEY));
         assertEquals(Set.of("frontier", "mid", "light"), config.tiers().tiers().keySet());
         config.providers().values().forEach(p -> assertEquals(ProviderType.SIMULATED, p.type()));
+        assertEquals(DefaultRules.compile(config.tiers()).ruleIds(), config.rules().ruleIds(),
+                "a config without rules over the standard tiers routes by the default pack");
     }
 }

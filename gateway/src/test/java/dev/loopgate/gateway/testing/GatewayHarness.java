@@ -75,6 +75,7 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
               mid: [small, big]
               light: [nano]
             default_tier: mid
+            rules: []
             """ + KEYS;
 
     private final String yaml;
@@ -98,6 +99,13 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
      */
     public static GatewayHarness perClass(String yaml, String... upstreamNames) {
         return new GatewayHarness(yaml, upstreamNames);
+    }
+
+    /** A gateway started now, for a test that needs one of its own (close it when done). */
+    public static GatewayHarness started(String yaml, String... upstreamNames) {
+        GatewayHarness harness = new GatewayHarness(yaml, upstreamNames);
+        harness.start();
+        return harness;
     }
 
     @Override

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.loopgate.gateway.config.ConfigException;
 import dev.loopgate.gateway.config.GatewayConfig;
 import java.util.Map;
@@ -26,7 +27,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class ConfigReader {
     // Duplicate keys are syntax errors; floats stay exact (prices) and keep their scale;
     // 80.5 or "" where an integer or a number belongs is a problem, not a silent 80 or null.
+    // yes/no/on/off stay text (YAML 1.1 would make them booleans): a rule's "message: no" is words.
     private static final YAMLMapper MAPPER = YAMLMapper.builder()
+            .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)

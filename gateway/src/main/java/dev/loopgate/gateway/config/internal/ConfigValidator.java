@@ -12,6 +12,9 @@ import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawModelConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawRedisConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawServerConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawUrlConfig;
+import dev.loopgate.rules.DefaultRules;
+import dev.loopgate.rules.RuleSet;
+import dev.loopgate.rules.RulesException;
 import dev.loopgate.rules.TierTable;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -31,6 +34,8 @@ final class ConfigValidator {
     static final String DEFAULT_TIER = "mid";
     private static final int MAX_PORT = 65_535;
     private static final int MAX_NAMESPACE_LENGTH = 32;
+    /** The tiers the default rule pack routes between; other tier names get no default rules. */
+    private static final List<String> DEFAULT_PACK_TIERS = List.of("frontier", "mid", "light");
     /** Far above any real price; keeps every cost in range of a long count of nano-dollars. */
     private static final BigDecimal MAX_PRICE = BigDecimal.valueOf(1_000_000);
 
@@ -48,11 +53,29 @@ final class ConfigValidator {
         Map<String, ModelConfig> models = models(raw);
         TierTable tiers = tiers(raw);
         List<KeyConfig> keys = new KeyValidator(problems).validate(raw.keys());
+        RuleSet rules = tiers == null ? null : rules(raw.rules(), tiers);
         if (!problems.isEmpty()) {
             return null;
         }
         return new GatewayConfig(server, redis, auditUrl, providers, models, tiers, keys,
-                section(raw.rules()), section(raw.budgets()), section(raw.breakers()));
+                rules, section(raw.budgets()), section(raw.breakers()));
+    }
+
+    /**
+     * The configured rules; without a {@code rules:} section, the default pack when the
+     * standard tiers exist, else none (calls go where their {@code model} asks).
+     */
+    private RuleSet rules(JsonNode raw, TierTable tiers) {
+        try {
+            if (raw != null && !raw.isNull()) {
+                return RuleSet.compile(raw, tiers);
+            }
+            boolean standardTiers = DEFAULT_PACK_TIERS.stream().allMatch(tiers::isTier);
+            return standardTiers ? DefaultRules.compile(tiers) : RuleSet.compile(null, tiers);
+        } catch (RulesException e) {
+            problems.addFormatted(e.problems());
+            return null;
+        }
     }
 
     private ServerConfig server(RawServerConfig raw) {

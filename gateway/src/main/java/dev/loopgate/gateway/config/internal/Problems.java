@@ -25,6 +25,15 @@ final class Problems {
         }
     }
 
+    /** Problems already written as {@code path: message}, e.g. by the rules compiler. */
+    void addFormatted(List<String> formatted) {
+        formatted.forEach(problem -> {
+            if (paths.add(problem)) {
+                messages.add(problem);
+            }
+        });
+    }
+
     boolean isEmpty() {
         return messages.isEmpty();
     }

@@ -1,0 +1,204 @@
+package dev.loopgate.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.rules.ActiveRules;
+import dev.loopgate.gateway.rules.ExplainFacts;
+import dev.loopgate.gateway.rules.RulesJson;
+import dev.loopgate.gateway.rules.RulesService;
+import dev.loopgate.gateway.rules.store.RulesVersion;
+import dev.loopgate.gateway.tokens.TokenEstimator;
+import dev.loopgate.gateway.wire.Json;
+import dev.loopgate.rules.CostModel;
+import dev.loopgate.rules.RecordedCall;
+import dev.loopgate.rules.RuleSet;
+import dev.loopgate.rules.WhatIf;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.StringReader;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /admin/rules}: read, validate, replace, list, roll back, explain and simulate
+ * routing rules. Changes are new versions authored by the admin key that made them.
+ */
+final class RulesAdminRoutes {
+    static final String COMMENT_HEADER = "X-Loopgate-Comment";
+    /** Rules and recorded traffic are larger than a chat call may be. */
+    static final long BODY_LIMIT = 16L * 1024 * 1024;
+
+    private final RulesService rules;
+    private final GatewayConfig config;
+    private final TokenEstimator tokens;
+    private final Clock clock;
+    private final CostModel costs;
+
+    RulesAdminRoutes(RulesService rules, GatewayConfig config, TokenEstimator tokens, Clock clock) {
+        this.rules = rules;
+        this.config = config;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.costs = (model, prompt, completion) -> config.model(model).price().costNanos(new Usage(prompt, completion, 0));
+    }
+
+    void mount(Router router) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+        router.get("/admin/rules").handler(this::current);
+        router.put("/admin/rules").handler(body).handler(this::replace);
+        router.post("/admin/rules/validate").handler(body).handler(this::validate);
+        router.get("/admin/rules/versions").handler(this::versions);
+        router.get("/admin/rules/versions/:version").handler(this::version);
+        router.post("/admin/rules/rollback/:version").handler(body).handler(this::rollback);
+        router.post("/admin/rules/explain").handler(body).handler(this::explain);
+        router.post("/admin/rules/simulate").handler(body).handler(this::simulate);
+    }
+
+    private void current(RoutingContext ctx) {
+        respond(ctx, rules.current().map(RulesJson::version));
+    }
+
+    private void replace(RoutingContext ctx) {
+        String author = AdminAuth.key(ctx).name();
+        respond(ctx, rules.put(text(ctx), author, comment(ctx)).map(RulesJson::version));
+    }
+
+    private void validate(RoutingContext ctx) {
+        RuleSet valid = rules.validate(text(ctx));
+        ObjectNode answer = Json.MAPPER.createObjectNode().put("valid", true).put("rules", valid.size());
+        respond(ctx, Future.succeededFuture(answer));
+    }
+
+    private void versions(RoutingContext ctx) {
+        long current = rules.active().current().number();
+        respond(ctx, rules.versions().map(all -> {
+            ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
+            ArrayNode data = list.putArray("data");
+            all.forEach(v -> data.add(RulesJson.summary(v, v.version() == current)));
+            return list;
+        }));
+    }
+
+    private void version(RoutingContext ctx) {
+        long number = versionParam(ctx);
+        respond(ctx, rules.version(number).map(found -> RulesJson.version(orNotFound(found, number))));
+    }
+
+    private void rollback(RoutingContext ctx) {
+        String author = AdminAuth.key(ctx).name();
+        respond(ctx, rules.rollback(versionParam(ctx), author, comment(ctx)).map(RulesJson::version));
+    }
+
+    private void explain(RoutingContext ctx) {
+        Map<String, String> headers = new HashMap<>();
+        ctx.request().headers().forEach(headers::put);
+        ActiveRules.Version version = rules.active().current();
+        int hour = (int) (Math.floorDiv(clock.millis(), 3_600_000L) % 24);
+        ObjectNode answer;
+        try {
+            answer = RulesJson.explanation(version.number(),
+                    version.rules().explain(ExplainFacts.of(json(ctx), headers, tokens, hour)));
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+        respond(ctx, Future.succeededFuture(answer));
+    }
+
+    private void simulate(RoutingContext ctx) {
+        JsonNode body = json(ctx);
+        JsonNode candidate = body.get("rules");
+        if (candidate == null) {
+            throw invalid("Send the candidate rules as 'rules' (YAML text or a JSON array) and the recorded calls as"
+                    + " 'traffic' (an array) or 'traffic_jsonl' (text).");
+        }
+        RuleSet after = candidate.isTextual() ? rules.validate(candidate.asText())
+                : RuleSet.compile(candidate.isObject() ? candidate.get("rules") : candidate, rules.tiers());
+        List<RecordedCall> traffic = traffic(body);
+        ActiveRules.Version before = rules.active().current();
+        respond(ctx, ctx.vertx().executeBlocking(() ->
+                RulesJson.simulation(before.number(), WhatIf.simulate(traffic, before.rules(), after, costs)), false));
+    }
+
+    private List<RecordedCall> traffic(JsonNode body) {
+        try {
+            if (body.hasNonNull("traffic_jsonl")) {
+                return RecordedCall.readJsonl(new StringReader(body.get("traffic_jsonl").asText()));
+            }
+            List<RecordedCall> calls = new ArrayList<>();
+            for (JsonNode call : body.path("traffic")) {
+                calls.add(RecordedCall.fromJson(call));
+            }
+            return calls;
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw invalid("The recorded traffic could not be read: " + e.getMessage());
+        }
+    }
+
+    private static String text(RoutingContext ctx) {
+        String text = ctx.body().asString();
+        if (text == null || text.isBlank()) {
+            throw invalid("Send the rules as YAML or JSON in the body.");
+        }
+        return text;
+    }
+
+    private static JsonNode json(RoutingContext ctx) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            if (node == null || !node.isObject()) {
+                throw invalid("The body must be a JSON object.");
+            }
+            return node;
+        } catch (IOException e) {
+            throw invalid("The body is not valid JSON.");
+        }
+    }
+
+    private static String comment(RoutingContext ctx) {
+        String comment = ctx.queryParams().get("comment");
+        return comment != null ? comment : ctx.request().getHeader(COMMENT_HEADER);
+    }
+
+    private static long versionParam(RoutingContext ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("version"));
+        } catch (NumberFormatException e) {
+            throw invalid("A rules version is a number, got '" + ctx.pathParam("version") + "'.");
+        }
+    }
+
+    private static RulesVersion orNotFound(RulesVersion version, long number) {
+        if (version == null) {
+            throw new GatewayException(ErrorCode.NOT_FOUND, "There is no rules version " + number + ".");
+        }
+        return version;
+    }
+
+    private static GatewayException invalid(String message) {
+        return new GatewayException(ErrorCode.INVALID_REQUEST, message);
+    }
+
+    /** Writes the answer, or hands a failure to the router's error handling. */
+    private static void respond(RoutingContext ctx, Future<? extends JsonNode> answer) {
+        answer.onComplete(done -> {
+            if (done.failed()) {
+                ctx.fail(done.cause());
+                return;
+            }
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(done.result().toString());
+        });
+    }
+}
