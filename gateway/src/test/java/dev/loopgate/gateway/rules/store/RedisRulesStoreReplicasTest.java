@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loopgate.gateway.testing.Poll;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Future;
@@ -202,19 +203,22 @@ class RedisRulesStoreReplicasTest {
                     messages.add(channel + " " + message);
                 }
             });
-            subscriber.sync().subscribe(namespace + ":v1:rules:changed");
+            subscriber.sync().subscribe(namespace + ":v1:{rules}:changed");
 
             published = Await.result(replica().publish("{\"v\":1}", "ops", "layout"));
 
-            assertEquals(namespace + ":v1:rules:changed 1", messages.poll(Poll.WAIT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals(namespace + ":v1:{rules}:changed 1", messages.poll(Poll.WAIT.toMillis(), TimeUnit.MILLISECONDS));
         } finally {
             subscriber.close();
         }
-        assertEquals(Set.of(namespace + ":v1:rules:versions", namespace + ":v1:rules:current",
-                namespace + ":v1:rules:seq"), Set.copyOf(redis.keys(namespace)));
-        assertEquals("1", redis.commands().get(namespace + ":v1:rules:current"));
-        assertEquals("1", redis.commands().get(namespace + ":v1:rules:seq"));
-        String stored = redis.commands().hget(namespace + ":v1:rules:versions", "1");
+        int slot = SlotHash.getSlot(namespace + ":v1:{rules}:versions");
+        assertEquals(slot, SlotHash.getSlot(namespace + ":v1:{rules}:current"), "one script writes every key: one slot");
+        assertEquals(slot, SlotHash.getSlot(namespace + ":v1:{rules}:seq"), "one script writes every key: one slot");
+        assertEquals(Set.of(namespace + ":v1:{rules}:versions", namespace + ":v1:{rules}:current",
+                namespace + ":v1:{rules}:seq"), Set.copyOf(redis.keys(namespace)));
+        assertEquals("1", redis.commands().get(namespace + ":v1:{rules}:current"));
+        assertEquals("1", redis.commands().get(namespace + ":v1:{rules}:seq"));
+        String stored = redis.commands().hget(namespace + ":v1:{rules}:versions", "1");
         assertNotNull(stored);
         assertEquals(published, RulesVersionJson.read(stored));
     }
