@@ -82,16 +82,16 @@ final class DemoCommand implements Callable<Integer> {
                 new Step("stream the next patch", "maker", "/v1/chat/completions",
                         chat("mid", "Write the patch for step 2.", true), 200),
                 new Step("check the patches", "checker", "/v1/chat/completions",
-                        chat("frontier", "Review both patches for bugs.", false), 200),
-                new Step("summarise (light tier falls back)", "summarizer", "/v1/chat/completions",
-                        chat("light", "Summarise the change in one line.", false), 200),
+                        chat("auto", "Review both patches for bugs.", false), 200),
+                new Step("summarise (light falls back)", "summarizer", "/v1/chat/completions",
+                        chat("auto", "Summarise the change in one line.", false), 200),
                 new Step("embed the summary", "indexer", "/v1/embeddings",
                         "{\"model\":\"embed-sim\",\"input\":\"billing refactor summary\"}", 200),
-                new Step("ask for a model that does not exist", "maker", "/v1/chat/completions",
+                new Step("ask for a model not configured", "maker", "/v1/chat/completions",
                         chat("gpt-x", "Hello?", false), 400));
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        out.printf("%-4s %-36s %-10s %-8s %-13s %7s %7s %12s%n",
-                "step", "call", "role", "tier", "model", "in tok", "out tok", "cost USD");
+        out.printf("%-4s %-30s %-10s %-22s %-8s %-13s %6s %7s %11s%n",
+                "step", "call", "role", "rule", "tier", "model", "in tok", "out tok", "cost USD");
         boolean allAsExpected = true;
         int step = 0;
         for (Step s : script) {
@@ -144,11 +144,12 @@ final class DemoCommand implements Callable<Integer> {
             String tier = response.headers().firstValue("x-loopgate-tier").orElse("-");
             String model = response.headers().firstValue("x-loopgate-model").orElse("-");
             String cost = response.headers().firstValue("x-loopgate-cost-usd").orElse("-");
+            String rule = response.headers().firstValue("x-loopgate-rule").orElse("-");
             long in = 0;
             long outTokens = 0;
             String body = response.body();
             if (response.statusCode() != 200) {
-                return String.format("%-4d %-36s %-10s rejected: HTTP %d %s", step, label, role,
+                return String.format("%-4d %-30s %-10s %-22s rejected: HTTP %d %s", step, label, role, rule,
                         response.statusCode(), errorCode(body));
             }
             if (body.startsWith("data:")) {
@@ -165,8 +166,8 @@ final class DemoCommand implements Callable<Integer> {
                 in = usage.path("prompt_tokens").asLong();
                 outTokens = usage.path("completion_tokens").asLong();
             }
-            return String.format("%-4d %-36s %-10s %-8s %-13s %7d %7d %12s", step, label, role, tier, model, in,
-                    outTokens, cost);
+            return String.format("%-4d %-30s %-10s %-22s %-8s %-13s %6d %7d %11s", step, label, role, rule, tier, model,
+                    in, outTokens, cost);
         }
 
         private static String errorCode(String body) {
