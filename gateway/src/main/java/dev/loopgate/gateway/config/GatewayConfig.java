@@ -1,6 +1,5 @@
 package dev.loopgate.gateway.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.TierTable;
 import java.util.List;
@@ -8,10 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The validated, immutable gateway configuration. Built only by {@link ConfigLoader};
- * sections owned by later features ({@code budgets}, {@code breakers}) are carried as
- * parsed trees until their owners validate them. {@code rules} are the compiled routing
- * rules the gateway starts with (the default pack when the file has none).
+ * The validated, immutable gateway configuration. Built only by {@link ConfigLoader}.
+ * {@code rules} are the compiled routing rules the gateway starts with (the default pack
+ * when the file has none).
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -22,8 +20,8 @@ public record GatewayConfig(
         TierTable tiers,
         List<KeyConfig> keys,
         RuleSet rules,
-        Optional<JsonNode> budgets,
-        Optional<JsonNode> breakers) {
+        BudgetsConfig budgets,
+        BreakersConfig breakers) {
 
     public GatewayConfig {
         providers = Map.copyOf(providers);

@@ -12,6 +12,10 @@ public enum ErrorCode {
     FORBIDDEN(403, "permission_error", "forbidden"),
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
+    /** The same Idempotency-Key came with a different body. */
+    IDEMPOTENCY_KEY_REUSED(409, "invalid_request_error", "idempotency_key_reused"),
+    /** The first call with this Idempotency-Key is still running; retrying later gets its answer. */
+    IDEMPOTENCY_KEY_IN_FLIGHT(409, "invalid_request_error", "idempotency_key_in_flight"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limited"),
     /** The client left before the answer; nothing is written, the status is for records (nginx's 499). */
@@ -19,7 +23,9 @@ public enum ErrorCode {
     INTERNAL(500, "api_error", "internal_error"),
     UPSTREAM_ERROR(502, "api_error", "upstream_error"),
     ALL_TARGETS_FAILED(503, "api_error", "all_targets_failed"),
-    UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout");
+    UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout"),
+    /** The budget store (Redis) cannot be reached and the policy is to deny rather than spend unguarded. */
+    BUDGET_STORE_UNAVAILABLE(503, "api_error", "budget_store_unavailable");
 
     private final int status;
     private final String type;

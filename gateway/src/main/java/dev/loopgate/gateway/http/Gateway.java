@@ -3,6 +3,8 @@ package dev.loopgate.gateway.http;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ProviderType;
+import dev.loopgate.gateway.guard.BudgetServices;
+import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.rules.store.RulesStore;
@@ -14,31 +16,47 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running gateway: simulated providers first, then one server instance per event
  * loop, all on one port. {@link #close()} stops taking traffic before it stops.
  */
 public final class Gateway {
+    /** How often reservations left by calls that never settled (a crashed replica) are charged. */
+    static final Duration EXPIRY_SWEEP = Duration.ofSeconds(30);
+
     private final Vertx vertx;
     private final int port;
     private final List<String> deployments;
     private final List<SimulatedUpstream> simulated;
     private final RulesStore store;
+    private final Guard guard;
     private final AtomicBoolean ready;
 
+    /** What guards spending, stopped last: calls in flight still settle while the servers drain. */
+    private record Guard(BudgetServices budgets, LoopNotifier notifier, long sweeper) {
+        void close(Vertx vertx) {
+            vertx.cancelTimer(sweeper);
+            notifier.close();
+            budgets.close();
+        }
+    }
+
     private Gateway(Vertx vertx, int port, List<String> deployments, List<SimulatedUpstream> simulated,
-            RulesStore store, AtomicBoolean ready) {
+            RulesStore store, Guard guard, AtomicBoolean ready) {
         this.vertx = vertx;
         this.port = port;
         this.deployments = deployments;
         this.simulated = simulated;
         this.store = store;
+        this.guard = guard;
         this.ready = ready;
     }
 
@@ -67,9 +85,18 @@ public final class Gateway {
         AtomicBoolean ready = new AtomicBoolean();
         List<String> deployments = new ArrayList<>();
         RulesStore store = RulesStores.forConfig(vertx, config);
-        return Future.all(starting).compose(v -> RulesService.start(store, config.tiers(), config.rules())).compose(rules -> {
+        LoopNotifier notifier = new LoopNotifier(vertx, config.breakers().webhook());
+        Clock clock = Clock.systemUTC();
+        AtomicReference<Guard> guard = new AtomicReference<>();
+        return Future.all(starting).compose(v -> BudgetServices.start(config, clock)).compose(budgets -> {
+            long sweeper = vertx.setPeriodic(EXPIRY_SWEEP.toMillis(),
+                    id -> budgets.ledger().expireReservations(clock.millis()));
+            guard.set(new Guard(budgets, notifier, sweeper));
+            return RulesService.start(store, config.tiers(), config.rules());
+        }).compose(rules -> {
             GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
-                    new TokenEstimator(), Map.copyOf(simulatedUrls), sink, Clock.systemUTC(), ready::get);
+                    new TokenEstimator(), Map.copyOf(simulatedUrls), sink, guard.get().budgets(), notifier, clock,
+                    ready::get);
             // The first instance binds (perhaps to a free port); the rest share the port it got.
             GatewayVerticle first = new GatewayVerticle(runtime, config.server().port());
             return vertx.deployVerticle(first).compose(id -> {
@@ -87,11 +114,15 @@ public final class Gateway {
             });
         }).map(port -> {
             ready.set(true);
-            return new Gateway(vertx, port, deployments, simulated, store, ready);
+            return new Gateway(vertx, port, deployments, simulated, store, guard.get(), ready);
         }).recover(failure -> {
             deployments.forEach(vertx::undeploy);
             simulated.forEach(SimulatedUpstream::close);
             store.close();
+            notifier.close();
+            if (guard.get() != null) {
+                guard.get().close(vertx);
+            }
             return Future.failedFuture(failure);
         });
     }
@@ -114,6 +145,7 @@ public final class Gateway {
         return Future.join(servers).transform(stopped -> {
             List<Future<?>> rest = new ArrayList<>(simulated.stream().<Future<?>>map(SimulatedUpstream::close).toList());
             rest.add(store.close());
+            guard.close(vertx);
             return Future.join(rest);
         }).mapEmpty();
     }

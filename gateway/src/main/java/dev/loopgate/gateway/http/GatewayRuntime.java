@@ -2,6 +2,8 @@ package dev.loopgate.gateway.http;
 
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.guard.BudgetServices;
+import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.tokens.TokenEstimator;
@@ -18,6 +20,8 @@ record GatewayRuntime(
         TokenEstimator tokens,
         Map<String, URI> simulatedUrls,
         CallSink sink,
+        BudgetServices budgets,
+        LoopNotifier notifier,
         Clock clock,
         BooleanSupplier ready) {
 }

@@ -2,13 +2,19 @@ package dev.loopgate.gateway.http;
 
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.pipeline.AuthenticateStage;
 import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.pipeline.EstimateTokensStage;
 import dev.loopgate.gateway.pipeline.ForwardStage;
+import dev.loopgate.gateway.pipeline.IdempotencyStage;
 import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
+import dev.loopgate.gateway.pipeline.LoopFactsStage;
 import dev.loopgate.gateway.pipeline.ParseRequestStage;
+import dev.loopgate.gateway.pipeline.RateLimitStage;
 import dev.loopgate.gateway.pipeline.RecordStage;
+import dev.loopgate.gateway.pipeline.ReserveStage;
 import dev.loopgate.gateway.pipeline.Pipeline;
 import dev.loopgate.gateway.pipeline.RouteStage;
 import dev.loopgate.gateway.pipeline.SettleStage;
@@ -47,15 +53,21 @@ final class GatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         providers = Providers.create(vertx, runtime.config().providers(), runtime.simulatedUrls());
+        GatewayConfig config = runtime.config();
+        BudgetLedger ledger = runtime.budgets().ledger();
         Pipeline pipeline = new Pipeline(List.of(
                 new RecordStage(runtime.sink()),
                 new AuthenticateStage(runtime.keys()),
                 new ParseRequestStage(),
                 new IdentifyLoopStage(),
+                new IdempotencyStage(runtime.budgets().idempotency()),
                 new EstimateTokensStage(runtime.tokens()),
+                new LoopFactsStage(ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
-                new SettleStage(),
-                new ForwardStage(vertx, providers, runtime.config().models())));
+                new RateLimitStage(runtime.budgets().rateLimiter(), config.budgets()),
+                new ReserveStage(ledger, config, runtime.notifier(), runtime.clock()),
+                new SettleStage(runtime.tokens(), ledger, config.breakers(), runtime.notifier(), runtime.clock()),
+                new ForwardStage(vertx, providers, config.models())));
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(runtime.config().server().host())
                 .setPort(port)
@@ -83,6 +95,8 @@ final class GatewayVerticle extends VerticleBase {
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
         router.route("/admin/*").handler(new AdminAuth(runtime.keys()));
         new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.clock()).mount(router);
+        new LoopsAdminRoutes(runtime.budgets().ledger(), runtime.config().budgets(), runtime.notifier(), runtime.clock())
+                .mount(router);
         router.get("/healthz").handler(HealthHandlers.liveness());
         router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready()));
         router.errorHandler(404, error(ErrorCode.NOT_FOUND, "Unknown path."));

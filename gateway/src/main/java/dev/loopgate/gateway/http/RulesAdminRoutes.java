@@ -68,23 +68,23 @@ final class RulesAdminRoutes {
     }
 
     private void current(RoutingContext ctx) {
-        respond(ctx, rules.current().map(RulesJson::version));
+        AdminBodies.respond(ctx, rules.current().map(RulesJson::version));
     }
 
     private void replace(RoutingContext ctx) {
         String author = AdminAuth.key(ctx).name();
-        respond(ctx, rules.put(text(ctx), author, comment(ctx)).map(RulesJson::version));
+        AdminBodies.respond(ctx, rules.put(text(ctx), author, comment(ctx)).map(RulesJson::version));
     }
 
     private void validate(RoutingContext ctx) {
         RuleSet valid = rules.validate(text(ctx));
         ObjectNode answer = Json.MAPPER.createObjectNode().put("valid", true).put("rules", valid.size());
-        respond(ctx, Future.succeededFuture(answer));
+        AdminBodies.respond(ctx, Future.succeededFuture(answer));
     }
 
     private void versions(RoutingContext ctx) {
         long current = rules.active().current().number();
-        respond(ctx, rules.versions().map(all -> {
+        AdminBodies.respond(ctx, rules.versions().map(all -> {
             ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
             ArrayNode data = list.putArray("data");
             all.forEach(v -> data.add(RulesJson.summary(v, v.version() == current)));
@@ -94,12 +94,12 @@ final class RulesAdminRoutes {
 
     private void version(RoutingContext ctx) {
         long number = versionParam(ctx);
-        respond(ctx, rules.version(number).map(found -> RulesJson.version(orNotFound(found, number))));
+        AdminBodies.respond(ctx, rules.version(number).map(found -> RulesJson.version(orNotFound(found, number))));
     }
 
     private void rollback(RoutingContext ctx) {
         String author = AdminAuth.key(ctx).name();
-        respond(ctx, rules.rollback(versionParam(ctx), author, comment(ctx)).map(RulesJson::version));
+        AdminBodies.respond(ctx, rules.rollback(versionParam(ctx), author, comment(ctx)).map(RulesJson::version));
     }
 
     private void explain(RoutingContext ctx) {
@@ -110,25 +110,25 @@ final class RulesAdminRoutes {
         ObjectNode answer;
         try {
             answer = RulesJson.explanation(version.number(),
-                    version.rules().explain(ExplainFacts.of(json(ctx), headers, tokens, hour)));
+                    version.rules().explain(ExplainFacts.of(AdminBodies.json(ctx), headers, tokens, hour)));
         } catch (IllegalArgumentException e) {
-            throw invalid(e.getMessage());
+            throw AdminBodies.invalid(e.getMessage());
         }
-        respond(ctx, Future.succeededFuture(answer));
+        AdminBodies.respond(ctx, Future.succeededFuture(answer));
     }
 
     private void simulate(RoutingContext ctx) {
-        JsonNode body = json(ctx);
+        JsonNode body = AdminBodies.json(ctx);
         JsonNode candidate = body.get("rules");
         if (candidate == null) {
-            throw invalid("Send the candidate rules as 'rules' (YAML text or a JSON array) and the recorded calls as"
+            throw AdminBodies.invalid("Send the candidate rules as 'rules' (YAML text or a JSON array) and the recorded calls as"
                     + " 'traffic' (an array) or 'traffic_jsonl' (text).");
         }
         RuleSet after = candidate.isTextual() ? rules.validate(candidate.asText())
                 : RuleSet.compile(candidate.isObject() ? candidate.get("rules") : candidate, rules.tiers());
         List<RecordedCall> traffic = traffic(body);
         ActiveRules.Version before = rules.active().current();
-        respond(ctx, ctx.vertx().executeBlocking(() ->
+        AdminBodies.respond(ctx, ctx.vertx().executeBlocking(() ->
                 RulesJson.simulation(before.number(), WhatIf.simulate(traffic, before.rules(), after, costs)), false));
     }
 
@@ -143,29 +143,18 @@ final class RulesAdminRoutes {
             }
             return calls;
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw invalid("The recorded traffic could not be read: " + e.getMessage());
+            throw AdminBodies.invalid("The recorded traffic could not be read: " + e.getMessage());
         }
     }
 
     private static String text(RoutingContext ctx) {
         String text = ctx.body().asString();
         if (text == null || text.isBlank()) {
-            throw invalid("Send the rules as YAML or JSON in the body.");
+            throw AdminBodies.invalid("Send the rules as YAML or JSON in the body.");
         }
         return text;
     }
 
-    private static JsonNode json(RoutingContext ctx) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
-            if (node == null || !node.isObject()) {
-                throw invalid("The body must be a JSON object.");
-            }
-            return node;
-        } catch (IOException e) {
-            throw invalid("The body is not valid JSON.");
-        }
-    }
 
     private static String comment(RoutingContext ctx) {
         String comment = ctx.queryParams().get("comment");
@@ -176,7 +165,7 @@ final class RulesAdminRoutes {
         try {
             return Long.parseLong(ctx.pathParam("version"));
         } catch (NumberFormatException e) {
-            throw invalid("A rules version is a number, got '" + ctx.pathParam("version") + "'.");
+            throw AdminBodies.invalid("A rules version is a number, got '" + ctx.pathParam("version") + "'.");
         }
     }
 
@@ -187,18 +176,5 @@ final class RulesAdminRoutes {
         return version;
     }
 
-    private static GatewayException invalid(String message) {
-        return new GatewayException(ErrorCode.INVALID_REQUEST, message);
-    }
 
-    /** Writes the answer, or hands a failure to the router's error handling. */
-    private static void respond(RoutingContext ctx, Future<? extends JsonNode> answer) {
-        answer.onComplete(done -> {
-            if (done.failed()) {
-                ctx.fail(done.cause());
-                return;
-            }
-            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(done.result().toString());
-        });
-    }
 }

@@ -1,10 +1,13 @@
 package dev.loopgate.gateway.pipeline;
 
+import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.rules.RouteDecision;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,6 +29,12 @@ public final class Exchange {
     private long promptTokenEstimate;
     private RouteDecision route;
     private long costNanos;
+    private String requestHash;
+    private BudgetsConfig.LoopBudget loopBudget;
+    private double budgetUsed;
+    private long repeatCount;
+    private Reservation reservation;
+    private List<byte[]> streamCapture;
 
     public Exchange(String requestId, Endpoint endpoint, long startNanos, MultiMap requestHeaders, Buffer body,
             HttpServerResponse response) {
@@ -114,5 +123,56 @@ public final class Exchange {
 
     public void costNanos(long costNanos) {
         this.costNanos = costNanos;
+    }
+
+    /** A hash of what makes two calls "the same request" (model, messages, tools): the no-progress breaker's key. */
+    public String requestHash() {
+        return requestHash;
+    }
+
+    public void requestHash(String requestHash) {
+        this.requestHash = requestHash;
+    }
+
+    /** The budget and rates that apply to this call's loop. */
+    public BudgetsConfig.LoopBudget loopBudget() {
+        return loopBudget;
+    }
+
+    public void loopBudget(BudgetsConfig.LoopBudget loopBudget) {
+        this.loopBudget = loopBudget;
+    }
+
+    /** Fraction of the loop's USD budget spent or reserved before this call (routing fact). */
+    public double budgetUsed() {
+        return budgetUsed;
+    }
+
+    /** How often the loop sent this same request within the no-progress window (routing fact). */
+    public long repeatCount() {
+        return repeatCount;
+    }
+
+    public void loopFacts(double budgetUsed, long repeatCount) {
+        this.budgetUsed = budgetUsed;
+        this.repeatCount = repeatCount;
+    }
+
+    /** The worst case held for this call in the ledger, or null before (or without) one. */
+    public Reservation reservation() {
+        return reservation;
+    }
+
+    public void reservation(Reservation reservation) {
+        this.reservation = reservation;
+    }
+
+    /** Where a relayed stream's chunks are also kept (to answer an idempotent repeat), or null. */
+    public List<byte[]> streamCapture() {
+        return streamCapture;
+    }
+
+    public void streamCapture(List<byte[]> streamCapture) {
+        this.streamCapture = streamCapture;
     }
 }

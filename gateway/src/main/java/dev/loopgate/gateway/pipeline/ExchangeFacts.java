@@ -5,8 +5,7 @@ import dev.loopgate.rules.RequestFacts;
 
 /**
  * The rules' view of a call in flight, read straight off the {@link Exchange} without
- * copying anything. {@code budget_used} and {@code repeat_count} are 0 until the budget
- * ledger supplies them.
+ * copying anything; {@code budget_used} and {@code repeat_count} come from the ledger.
  */
 final class ExchangeFacts implements RequestFacts {
     private static final long MILLIS_PER_HOUR = 3_600_000L;
@@ -89,12 +88,12 @@ final class ExchangeFacts implements RequestFacts {
 
     @Override
     public double budgetUsed() {
-        return 0;
+        return exchange.budgetUsed();
     }
 
     @Override
     public long repeatCount() {
-        return 0;
+        return exchange.repeatCount();
     }
 
     @Override

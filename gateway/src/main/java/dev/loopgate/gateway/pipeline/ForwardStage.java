@@ -100,9 +100,9 @@ public final class ForwardStage implements Stage {
             ModelConfig model) {
         StreamRelay relay = new StreamRelay(vertx, attempts.exchange.response(), response,
                 attempts.exchange.responseHeaders(), attempts.exchange.request().clientWantsUsage(),
-                adapter.timeouts().idle().toMillis(), deadline);
+                adapter.timeouts().idle().toMillis(), deadline, attempts.exchange.streamCapture());
         attempts.relay = relay;
-        return relay.run().map(result -> new Reply.Streamed(result.end(), result.usage(), model));
+        return relay.run().map(result -> new Reply.Streamed(result.end(), result.usage(), model, result.text()));
     }
 
     private Future<Reply> readAnswer(UpstreamResponse response, ProviderAdapter adapter, long deadline,

@@ -15,8 +15,12 @@ public sealed interface Reply {
     record Complete(int status, String contentType, Buffer body, Usage usage, ModelConfig servedBy) implements Reply {
     }
 
-    /** A stream already relayed to the client; {@code end} says how it finished. */
-    record Streamed(StreamEnd end, Usage usage, ModelConfig servedBy) implements Reply {
+    /**
+     * A stream already relayed to the client; {@code end} says how it finished. {@code usage}
+     * is the provider's, or {@link Usage#NONE} when it sent none; {@code text} is what was
+     * streamed, so the call can be charged by counting it then.
+     */
+    record Streamed(StreamEnd end, Usage usage, ModelConfig servedBy, CharSequence text) implements Reply {
     }
 
     enum StreamEnd {

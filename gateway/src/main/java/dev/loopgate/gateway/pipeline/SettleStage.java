@@ -1,25 +1,136 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.Money;
+import dev.loopgate.budgets.Usage;
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.budgets.ledger.SettleResult;
+import dev.loopgate.budgets.ledger.Settlement;
+import dev.loopgate.gateway.config.BreakersConfig;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.tokens.TokenEstimator;
+import dev.loopgate.gateway.wire.OpenAiWire;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Prices the call once it has ended, however it ended: usage reported by the provider
- * times the serving model's prices. A whole answer carries its cost in a header.
+ * Charges the call once it has ended, however it ended: the provider's usage times the
+ * serving model's prices, or, when the provider sent no usage (a cut stream, a client
+ * that left), the estimated prompt plus the counted output. The reservation is settled
+ * at that amount; a whole answer carries its cost and the loop's spend in headers.
  */
 public final class SettleStage implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger(SettleStage.class);
+    static final String LOOP_SPEND_HEADER = "x-loopgate-loop-spend-usd";
+    static final String BUDGET_REMAINING_HEADER = "x-loopgate-budget-remaining-usd";
+
+    private final TokenEstimator tokens;
+    private final BudgetLedger ledger;
+    private final BreakersConfig breakers;
+    private final LoopNotifier notifier;
+    private final Clock clock;
+
+    public SettleStage(TokenEstimator tokens, BudgetLedger ledger, BreakersConfig breakers, LoopNotifier notifier,
+            Clock clock) {
+        this.tokens = tokens;
+        this.ledger = ledger;
+        this.breakers = breakers;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        return next.proceed(exchange).map(reply -> {
-            if (reply.servedBy() != null) {
-                long cost = reply.servedBy().price().costNanos(reply.usage());
-                exchange.costNanos(cost);
-                if (reply instanceof Reply.Complete) {
-                    exchange.responseHeaders().set(ResponseHeaders.COST_USD, Money.format(cost));
-                }
+        return next.proceed(exchange).transform(done -> {
+            Reply reply = done.succeeded() ? priced(exchange, done.result()) : null;
+            Reservation reservation = exchange.reservation();
+            if (reservation == null) {
+                return outcome(done, reply);
             }
-            return reply;
+            long totalTokens = reply == null ? 0 : reply.usage().totalTokens();
+            Settlement settlement = new Settlement(exchange.costNanos(), totalTokens, upstreamFailed(done, reply));
+            return BudgetStore.call(ledger.settle(reservation, settlement, exchange.loopBudget().limits(),
+                    breakers.settings(), clock.millis())).transform(settled -> {
+                        if (settled.succeeded()) {
+                            reported(exchange, reply, settled.result());
+                        } else {
+                            LOG.warn("request {}: settling failed; the reservation of ${} will expire and be charged"
+                                    + " as reserved: {}", exchange.requestId(), Money.format(reservation.reservedNanos()),
+                                    settled.cause().getMessage());
+                        }
+                        return outcome(done, reply);
+                    });
         });
+    }
+
+    /** The reply with the usage it is charged for, its cost set on the exchange. */
+    private Reply priced(Exchange exchange, Reply reply) {
+        if (reply.servedBy() == null) {
+            return reply;
+        }
+        Reply charged = reply;
+        if (reply.usage() == Usage.NONE) {
+            if (reply instanceof Reply.Streamed streamed) {
+                charged = new Reply.Streamed(streamed.end(), counted(exchange, streamed.text()), streamed.servedBy(),
+                        streamed.text());
+            } else if (reply instanceof Reply.Complete complete && complete.status() / 100 == 2) {
+                charged = new Reply.Complete(complete.status(), complete.contentType(), complete.body(),
+                        counted(exchange, generatedText(complete.body())), complete.servedBy());
+            }
+        }
+        long cost = charged.servedBy().price().costNanos(charged.usage());
+        exchange.costNanos(cost);
+        if (charged instanceof Reply.Complete) {
+            exchange.responseHeaders().set(ResponseHeaders.COST_USD, Money.format(cost));
+        }
+        return charged;
+    }
+
+    private Usage counted(Exchange exchange, CharSequence text) {
+        return new Usage(exchange.promptTokenEstimate(), tokens.text(text.toString()), 0);
+    }
+
+    private static CharSequence generatedText(Buffer body) {
+        StringBuilder text = new StringBuilder();
+        try {
+            byte[] bytes = body.getBytes();
+            OpenAiWire.appendGeneratedText(bytes, 0, bytes.length, text);
+        } catch (IOException | RuntimeException malformed) {
+            // counted as far as it could be read
+        }
+        return text;
+    }
+
+    private void reported(Exchange exchange, Reply reply, SettleResult settled) {
+        if (settled.trip() != null) {
+            notifier.paused(settled.trip());
+        }
+        if (reply instanceof Reply.Complete) {
+            exchange.responseHeaders().set(LOOP_SPEND_HEADER, Money.format(settled.spentNanos()));
+            long budget = exchange.loopBudget().limits().usdNanos();
+            if (budget > 0) {
+                exchange.responseHeaders().set(BUDGET_REMAINING_HEADER, Money.format(Math.max(0, budget - settled.spentNanos())));
+            }
+        }
+    }
+
+    private static boolean upstreamFailed(AsyncResult<Reply> done, Reply reply) {
+        if (done.failed()) {
+            return done.cause() instanceof GatewayException e && (e.code() == ErrorCode.UPSTREAM_ERROR
+                    || e.code() == ErrorCode.ALL_TARGETS_FAILED || e.code() == ErrorCode.UPSTREAM_TIMEOUT);
+        }
+        return reply instanceof Reply.Streamed streamed && streamed.end() == Reply.StreamEnd.UPSTREAM_FAILED;
+    }
+
+    private static Future<Reply> outcome(AsyncResult<Reply> done, Reply reply) {
+        return done.succeeded() ? Future.succeededFuture(reply) : Future.failedFuture(done.cause());
     }
 }

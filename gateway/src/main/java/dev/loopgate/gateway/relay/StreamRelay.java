@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Relays one upstream SSE stream to the client event by event, as events complete,
@@ -29,9 +30,15 @@ import java.io.IOException;
  * fails before that fails this relay's future and the caller may try another target.
  */
 public final class StreamRelay {
-    /** How the relayed stream ended and what usage the upstream reported. */
-    public record Result(StreamEnd end, Usage usage) {
+    /**
+     * How the relayed stream ended and what usage the upstream reported ({@link Usage#NONE}
+     * when it sent none); {@code text} is what the stream carried, for counting then.
+     */
+    public record Result(StreamEnd end, Usage usage, CharSequence text) {
     }
+
+    /** Beyond this much streamed text, counting stops growing memory; the count is then a lower bound. */
+    static final int MAX_COUNTED_CHARS = 4 * 1024 * 1024;
 
     private final Vertx vertx;
     private final HttpServerResponse client;
@@ -42,16 +49,22 @@ public final class StreamRelay {
     private final long idleMs;
     private final long deadlineNanos;
     private final Promise<Result> result = Promise.promise();
+    private final List<byte[]> capture;
 
     private Buffer pending;
     private boolean committed;
     private boolean sawDone;
     private Usage usage = Usage.NONE;
+    private final StringBuilder text = new StringBuilder();
     private long idleTimer = -1;
     private long totalTimer = -1;
 
+    /**
+     * @param capture also receives every chunk sent to the client (to answer an idempotent
+     *        repeat), or null
+     */
     public StreamRelay(Vertx vertx, HttpServerResponse client, UpstreamResponse upstream, MultiMap headers,
-            boolean clientWantsUsage, long idleMs, long deadlineNanos) {
+            boolean clientWantsUsage, long idleMs, long deadlineNanos, List<byte[]> capture) {
         this.vertx = vertx;
         this.client = client;
         this.upstream = upstream;
@@ -60,6 +73,7 @@ public final class StreamRelay {
         this.clientWantsUsage = clientWantsUsage;
         this.idleMs = idleMs;
         this.deadlineNanos = deadlineNanos;
+        this.capture = capture;
     }
 
     /** Starts relaying; fails with {@link UpstreamException} only if nothing reached the client. */
@@ -107,12 +121,20 @@ public final class StreamRelay {
             sawDone = true;
             return false;
         }
-        if (!SseEvents.mayCarryUsage(data, payload[0], payload[1])) {
+        boolean mayCarryUsage = SseEvents.mayCarryUsage(data, payload[0], payload[1]);
+        boolean countText = usage == Usage.NONE && text.length() < MAX_COUNTED_CHARS;
+        if (!mayCarryUsage && !countText) {
             return false;
         }
         try {
-            OpenAiWire.UsageChunk found = OpenAiWire.readUsage(data.getBytes(payload[0], payload[1]), 0,
-                    payload[1] - payload[0]);
+            byte[] json = data.getBytes(payload[0], payload[1]);
+            if (countText) {
+                OpenAiWire.appendGeneratedText(json, 0, json.length, text);
+            }
+            if (!mayCarryUsage) {
+                return false;
+            }
+            OpenAiWire.UsageChunk found = OpenAiWire.readUsage(json, 0, json.length);
             if (found == null) {
                 return false;
             }
@@ -130,7 +152,11 @@ public final class StreamRelay {
         if (!committed) {
             commit();
         }
-        client.write(data.slice(from, to));
+        Buffer chunk = data.slice(from, to);
+        if (capture != null) {
+            capture.add(chunk.getBytes());
+        }
+        client.write(chunk);
         if (client.writeQueueFull()) {
             source.pause();
             client.drainHandler(v -> source.resume());
@@ -206,7 +232,7 @@ public final class StreamRelay {
 
     private void finish(StreamEnd end) {
         cancelTimers();
-        result.tryComplete(new Result(end, usage));
+        result.tryComplete(new Result(end, usage, text));
     }
 
     private void cancelTimers() {

@@ -63,6 +63,25 @@ public final class OpenAiWire {
         return usage == null ? null : new UsageChunk(usage, noChoices);
     }
 
+    /**
+     * Appends the text a model generated in a response or stream chunk (every
+     * {@code content} and tool-call {@code arguments} string) to {@code into}, so a call
+     * that ends without usage can still be charged by counting what was sent.
+     */
+    public static void appendGeneratedText(byte[] json, int offset, int length, StringBuilder into) throws IOException {
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
+            JsonToken token;
+            String field = null;
+            while ((token = p.nextToken()) != null) {
+                if (token == JsonToken.FIELD_NAME) {
+                    field = p.currentName();
+                } else if (token == JsonToken.VALUE_STRING && ("content".equals(field) || "arguments".equals(field))) {
+                    into.append(p.getText());
+                }
+            }
+        }
+    }
+
     /** Usage found in a response or chunk; {@code usageOnly} when it had no choices. */
     public record UsageChunk(Usage usage, boolean usageOnly) {
     }

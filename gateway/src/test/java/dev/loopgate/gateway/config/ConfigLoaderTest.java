@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
 import dev.loopgate.gateway.auth.Role;
+import dev.loopgate.budgets.ledger.BreakerSettings;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.Period;
+import dev.loopgate.budgets.ratelimit.RateLimits;
 import dev.loopgate.rules.Glob;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.TierTable;
@@ -135,8 +139,16 @@ class ConfigLoaderTest {
         List<String> rules = config.rules().ruleIds();
         assertEquals(4, rules.size());
         assertEquals("retry-escalates", rules.get(1));
-        assertEquals("6h", config.budgets().orElseThrow().at("/default/wall_clock").asText());
-        assertEquals("http://127.0.0.1:9000/hook", config.breakers().orElseThrow().at("/notify/webhook").asText());
+        BudgetLimits defaults = config.budgets().defaults().limits();
+        assertEquals(new BudgetLimits(5_000_000_000L, 0, 500, Duration.ofHours(6).toMillis(), Period.TOTAL), defaults);
+        assertEquals(new RateLimits(120, 400_000), config.budgets().defaults().rates());
+        BudgetsConfig.LoopBudget nightly = config.budgets().forLoop("nightly-7");
+        assertEquals(20_000_000_000L, nightly.limits().usdNanos(), "an override replaces the fields it names");
+        assertEquals(500, nightly.limits().steps(), "and keeps the default's other fields");
+        assertEquals(defaults, config.budgets().forLoop("build-7").limits());
+        assertEquals(new BreakerSettings(1_000_000_000L, 5, Duration.ofMinutes(10).toMillis(), 5),
+                config.breakers().settings());
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:9000/hook")), config.breakers().webhook());
     }
 
     @Test
@@ -156,8 +168,8 @@ class ConfigLoaderTest {
         assertEquals(null, config.model("fake").price().cachedInput());
         assertEquals("light", config.tiers().defaultTier(), "without a mid tier, the first tier is the default");
         assertEquals(0, config.rules().size(), "without the standard tiers there is no default rule pack");
-        assertEquals(Optional.empty(), config.budgets());
-        assertEquals(Optional.empty(), config.breakers());
+        assertEquals(BudgetsConfig.UNLIMITED, config.budgets());
+        assertEquals(BreakersConfig.OFF, config.breakers());
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.loopgate.gateway.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
+import dev.loopgate.gateway.config.BreakersConfig;
+import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.config.ModelConfig;
@@ -20,6 +22,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,11 +57,14 @@ final class ConfigValidator {
         TierTable tiers = tiers(raw);
         List<KeyConfig> keys = new KeyValidator(problems).validate(raw.keys());
         RuleSet rules = tiers == null ? null : rules(raw.rules(), tiers);
+        BudgetsValidator budgetsValidator = new BudgetsValidator(problems);
+        BudgetsConfig budgets = budgetsValidator.budgets(raw.budgets(), keyNames(keys));
+        BreakersConfig breakers = budgetsValidator.breakers(raw.breakers());
         if (!problems.isEmpty()) {
             return null;
         }
         return new GatewayConfig(server, redis, auditUrl, providers, models, tiers, keys,
-                rules, section(raw.budgets()), section(raw.breakers()));
+                rules, budgets, breakers);
     }
 
     /**
@@ -76,6 +82,12 @@ final class ConfigValidator {
             problems.addFormatted(e.problems());
             return null;
         }
+    }
+
+    private static Set<String> keyNames(List<KeyConfig> keys) {
+        Set<String> names = new LinkedHashSet<>();
+        keys.forEach(key -> names.add(key.name()));
+        return names;
     }
 
     private ServerConfig server(RawServerConfig raw) {
@@ -287,10 +299,6 @@ final class ConfigValidator {
             return null;
         }
         return raw;
-    }
-
-    private static Optional<JsonNode> section(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? Optional.empty() : Optional.of(node);
     }
 
     /** Records a problem; returns false so that callers can write {@code ok = problem(...)}. */

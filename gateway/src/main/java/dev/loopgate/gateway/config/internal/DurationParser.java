@@ -43,6 +43,27 @@ final class DurationParser {
         return total;
     }
 
+    /**
+     * A duration field of the config: {@code fallback} when absent; a bad or (unless
+     * allowed) zero value is recorded as a problem at {@code path}.
+     */
+    static Duration field(String raw, String path, Duration fallback, boolean zeroAllowed, Problems problems) {
+        if (raw == null) {
+            return fallback;
+        }
+        Duration duration;
+        try {
+            duration = parse(raw);
+        } catch (IllegalArgumentException e) {
+            problems.add(path, e.getMessage());
+            return fallback;
+        }
+        if (!zeroAllowed && duration.isZero()) {
+            problems.add(path, "must be positive");
+        }
+        return duration;
+    }
+
     private static Duration unit(long amount, String unit) {
         return switch (unit) {
             case "ms" -> Duration.ofMillis(amount);

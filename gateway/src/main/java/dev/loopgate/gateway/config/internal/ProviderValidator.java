@@ -203,19 +203,6 @@ final class ProviderValidator {
     }
 
     private Duration duration(String raw, String path, Duration fallback, boolean zeroAllowed) {
-        if (raw == null) {
-            return fallback;
-        }
-        Duration duration;
-        try {
-            duration = DurationParser.parse(raw);
-        } catch (IllegalArgumentException e) {
-            problems.add(path, e.getMessage());
-            return fallback;
-        }
-        if (!zeroAllowed && duration.isZero()) {
-            problems.add(path, "must be positive");
-        }
-        return duration;
+        return DurationParser.field(raw, path, fallback, zeroAllowed, problems);
     }
 }

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.config.internal;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.List;
@@ -20,8 +21,8 @@ record RawGatewayConfig(
         Map<String, List<String>> tiers,
         String defaultTier,
         JsonNode rules,
-        JsonNode budgets,
-        JsonNode breakers,
+        RawBudgetsConfig budgets,
+        RawBreakersConfig breakers,
         List<RawKeyConfig> keys) {
 
     /** {@code server:}. */
@@ -73,5 +74,39 @@ record RawGatewayConfig(
         public String toString() {
             return "RawKeyConfig[name=" + name + ", role=" + role + ", key=***]";
         }
+    }
+
+    /** {@code budgets:}; {@code default} is a Java keyword, hence the property name. */
+    record RawBudgetsConfig(
+            @JsonProperty("default") RawBudget defaults,
+            Map<String, RawBudget> loops,
+            Map<String, RawKeyBudget> keys,
+            String reservationTtl,
+            String onRedisDown) {
+    }
+
+    /** One budget: the default, or a loop override whose fields replace the default's. */
+    record RawBudget(BigDecimal usd, Long tokens, Long steps, String wallClock, String period, Long rpm, Long tpm) {
+    }
+
+    /** {@code budgets.keys.<name>}. */
+    record RawKeyBudget(BigDecimal usdPerDay, Long rpm, Long tpm) {
+    }
+
+    /** {@code breakers:}. */
+    record RawBreakersConfig(RawSpendRate spendRate, RawRepeat repeat, RawUpstreamFailures upstreamFailures,
+            @JsonProperty("notify") RawNotify notification) {
+    }
+
+    record RawSpendRate(BigDecimal usdPerMinute) {
+    }
+
+    record RawRepeat(Integer sameRequest, String window) {
+    }
+
+    record RawUpstreamFailures(Integer consecutive) {
+    }
+
+    record RawNotify(String webhook) {
     }
 }

@@ -1,0 +1,45 @@
+package dev.loopgate.budgets.idempotency;
+
+import dev.loopgate.budgets.idempotency.internal.InMemoryIdempotencyStore;
+import dev.loopgate.budgets.idempotency.internal.RedisIdempotencyStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/** Makes {@link IdempotencyStore}s: in memory for one process, or shared by every replica through Redis. */
+public final class IdempotencyStores {
+    /** How long a first answer is given again. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+    /** How long a claim owns its slot without completing or abandoning; above the longest call. */
+    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
+
+    private IdempotencyStores() {
+    }
+
+    /** In memory, system clock, {@link #DEFAULT_TTL}, {@link #DEFAULT_LEASE}, at most 100 000 slots. */
+    public static IdempotencyStore inMemory() {
+        return inMemory(Clock.systemUTC(), DEFAULT_TTL, DEFAULT_LEASE, InMemoryIdempotencyStore.DEFAULT_MAX_ENTRIES);
+    }
+
+    /**
+     * In memory for one process.
+     *
+     * @param clock      when answers and leases expire
+     * @param maxEntries how many slots are kept at most (the oldest is dropped first)
+     */
+    public static IdempotencyStore inMemory(Clock clock, Duration ttl, Duration lease, int maxEntries) {
+        return new InMemoryIdempotencyStore(clock, ttl, lease, maxEntries);
+    }
+
+    /**
+     * In Redis, shared by every replica using the same {@code namespace}. Opens two connections on
+     * {@code client} (closed by {@link IdempotencyStore#close()}; the client stays yours). Completes
+     * once ready; fails with the reason Redis cannot be used.
+     */
+    public static CompletionStage<IdempotencyStore> redis(RedisClient client, RedisURI uri, String namespace,
+            Duration ttl, Duration lease) {
+        return RedisIdempotencyStore.connect(client, uri, namespace, ttl, lease);
+    }
+}

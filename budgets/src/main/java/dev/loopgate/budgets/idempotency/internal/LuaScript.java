@@ -1,0 +1,79 @@
+package dev.loopgate.budgets.idempotency.internal;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A Lua script from the resources next to this class, run by its SHA-1 (EVALSHA); when Redis
+ * does not know it (restart, SCRIPT FLUSH) it is sent whole once (EVAL, which also caches it).
+ */
+final class LuaScript {
+    private final String name;
+    private final String text;
+    private final String sha;
+
+    private LuaScript(String name, String text) {
+        this.name = name;
+        this.text = text;
+        this.sha = sha1Hex(text);
+    }
+
+    /** A script from its text (for tests). */
+    static LuaScript of(String name, String text) {
+        return new LuaScript(name, text);
+    }
+
+    static LuaScript load(String name) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name + " next to " + LuaScript.class.getName());
+            }
+            return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    <T> CompletionStage<T> run(RedisAsyncCommands<String, byte[]> redis, ScriptOutputType type, String[] keys,
+            byte[]... args) {
+        return redis.<T>evalsha(sha, type, keys, args).toCompletableFuture()
+                .exceptionallyCompose(failure -> isNoScript(failure)
+                        ? redis.<T>eval(text, type, keys, args).toCompletableFuture()
+                        : CompletableFuture.failedFuture(new IllegalStateException(
+                                "idempotency script " + name + " failed: " + message(failure), failure)));
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause instanceof RedisNoScriptException
+                || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
+    }
+
+    private static String message(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-1", e);
+        }
+    }
+}

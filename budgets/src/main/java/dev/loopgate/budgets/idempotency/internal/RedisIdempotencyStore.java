@@ -1,0 +1,238 @@
+package dev.loopgate.budgets.idempotency.internal;
+
+import dev.loopgate.budgets.idempotency.IdempotencyClaim;
+import dev.loopgate.budgets.idempotency.IdempotencyStore;
+import dev.loopgate.budgets.idempotency.StoredAnswer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Idempotency shared by every replica through Redis (layout in {@link IdempotencyKeys}); each
+ * step is one Lua script, so claim, complete and abandon are atomic.
+ *
+ * <p><b>Lease.</b> A claim sets the lock with SET NX PX: it lapses after the lease, so an owner
+ * that crashed blocks the key only that long; then the next claim owns it. An owner whose call
+ * outlives the lease loses the slot: its {@code complete} returns {@code false} and its answer is
+ * not kept. Keep the lease above the longest call (the upstream timeout plus margin).
+ *
+ * <p><b>Waiting.</b> A claim that finds the call running (same body) waits for a message on the
+ * namespace's "ended" channel naming its scope, and also looks again after 20 ms, 40 ms, ...
+ * up to every 500 ms: pub/sub drops messages while a connection is down, and a lapsed lease sends
+ * none. When the wait runs out it looks a last time, then answers {@code InFlight}.
+ */
+public final class RedisIdempotencyStore implements IdempotencyStore {
+    static final Duration FIRST_POLL = Duration.ofMillis(20);
+    static final Duration MAX_POLL = Duration.ofMillis(500);
+
+    private static final LuaScript CLAIM = LuaScript.load("claim_v1.lua");
+    private static final LuaScript COMPLETE = LuaScript.load("complete_v1.lua");
+    private static final LuaScript ABANDON = LuaScript.load("abandon_v1.lua");
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final StatefulRedisConnection<String, byte[]> commands;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final IdempotencyKeys keys;
+    private final byte[] ttlMillis;
+    private final byte[] leaseMillis;
+    private final byte[] endedChannel;
+    private final long firstPollNanos;
+    private final long maxPollNanos;
+    private final Waiters waiters = new Waiters();
+    private volatile boolean closed;
+
+    private RedisIdempotencyStore(StatefulRedisConnection<String, byte[]> commands,
+            StatefulRedisPubSubConnection<String, String> pubSub, IdempotencyKeys keys, Duration ttl, Duration lease,
+            Duration firstPoll, Duration maxPoll) {
+        this.commands = commands;
+        this.pubSub = pubSub;
+        this.keys = keys;
+        this.ttlMillis = ascii(Long.toString(ttl.toMillis()));
+        this.leaseMillis = ascii(Long.toString(lease.toMillis()));
+        this.endedChannel = ascii(keys.endedChannel());
+        this.firstPollNanos = firstPoll.toNanos();
+        this.maxPollNanos = maxPoll.toNanos();
+    }
+
+    /**
+     * Opens two connections on {@code client} (commands, and the "ended" subscription), closed by
+     * {@link #close()}; the client stays the caller's. Completes once subscribed; fails with the
+     * reason Redis cannot be used. Never blocks.
+     *
+     * @param namespace first part of every key, e.g. {@code lg}
+     * @param ttl       how long an answer is kept
+     * @param lease     how long a claim owns its slot without completing or abandoning
+     */
+    public static CompletionStage<IdempotencyStore> connect(RedisClient client, RedisURI uri, String namespace,
+            Duration ttl, Duration lease) {
+        return connect(client, uri, namespace, ttl, lease, FIRST_POLL, MAX_POLL);
+    }
+
+    /** As above, looking again after {@code firstPoll}, doubling up to {@code maxPoll}, while waiting. */
+    static CompletionStage<IdempotencyStore> connect(RedisClient client, RedisURI uri, String namespace,
+            Duration ttl, Duration lease, Duration firstPoll, Duration maxPoll) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(uri, "uri");
+        IdempotencyKeys keys = IdempotencyKeys.of(namespace);
+        Arguments.checkTimes(ttl, lease);
+        CompletableFuture<StatefulRedisConnection<String, byte[]>> commands =
+                client.connectAsync(CODEC, uri).toCompletableFuture();
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub =
+                client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        return commands.thenCombine(pubSub, (c, p) -> new RedisIdempotencyStore(c, p, keys, ttl, lease, firstPoll, maxPoll))
+                .thenCompose(RedisIdempotencyStore::subscribe)
+                .exceptionallyCompose(failure -> {
+                    commands.thenAccept(StatefulRedisConnection::closeAsync);
+                    pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+                    return CompletableFuture.failedFuture(new IllegalStateException("idempotency: cannot use Redis at "
+                            + uri.getHost() + ":" + uri.getPort() + ": " + message(failure), failure));
+                });
+    }
+
+    private CompletionStage<IdempotencyStore> subscribe() {
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String scopeHash) {
+                waiters.signal(scopeHash);
+            }
+        });
+        return pubSub.async().subscribe(keys.endedChannel()).thenApply(ignored -> this);
+    }
+
+    @Override
+    public CompletionStage<IdempotencyClaim> claim(String scope, String bodyHash, Duration wait) {
+        Arguments.checkClaim(scope, bodyHash, wait);
+        return attempt(keys.slot(scope), bodyHash, System.nanoTime() + wait.toNanos(), firstPollNanos);
+    }
+
+    private CompletionStage<IdempotencyClaim> attempt(IdempotencyKeys.Slot slot, String bodyHash, long deadlineNanos,
+            long pollNanos) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
+        }
+        CompletableFuture<Void> ended = waiters.register(slot.hash());
+        String token = UUID.randomUUID().toString();
+        CompletionStage<List<Object>> reply = CLAIM.run(redis(), ScriptOutputType.MULTI, slot.scriptKeys(),
+                ascii(token + " " + bodyHash), leaseMillis);
+        return reply.thenCompose(result -> {
+            String kind = new String((byte[]) result.get(0), StandardCharsets.UTF_8);
+            switch (kind) {
+                case "first":
+                    waiters.unregister(slot.hash(), ended);
+                    return CompletableFuture.completedFuture(new IdempotencyClaim.First(token));
+                case "answer":
+                    waiters.unregister(slot.hash(), ended);
+                    return CompletableFuture.completedFuture(answered((byte[]) result.get(1), bodyHash));
+                case "running":
+                    break;
+                default:
+                    throw new IllegalStateException("claim script answered '" + kind + "'");
+            }
+            String lock = new String((byte[]) result.get(1), StandardCharsets.UTF_8);
+            long remaining = deadlineNanos - System.nanoTime();
+            if (!lock.substring(lock.indexOf(' ') + 1).equals(bodyHash)) {
+                waiters.unregister(slot.hash(), ended);
+                return CompletableFuture.completedFuture(new IdempotencyClaim.Conflict());
+            }
+            if (remaining <= 0) {
+                waiters.unregister(slot.hash(), ended);
+                return CompletableFuture.completedFuture(new IdempotencyClaim.InFlight());
+            }
+            return ended.completeOnTimeout(null, Math.min(remaining, pollNanos), TimeUnit.NANOSECONDS)
+                    .thenCompose(ignored -> {
+                        waiters.unregister(slot.hash(), ended);
+                        return attempt(slot, bodyHash, deadlineNanos, Math.min(pollNanos * 2, maxPollNanos));
+                    });
+        }).whenComplete((claim, failure) -> {
+            if (failure != null) {
+                waiters.unregister(slot.hash(), ended);
+            }
+        });
+    }
+
+    /** The stored value is {@code <body hash>\n<answer bytes>}. */
+    private static IdempotencyClaim answered(byte[] stored, String bodyHash) {
+        int newline = 0;
+        while (newline < stored.length && stored[newline] != '\n') {
+            newline++;
+        }
+        if (newline == stored.length) {
+            throw new IllegalStateException("stored answer has no body hash");
+        }
+        String storedHash = new String(stored, 0, newline, StandardCharsets.UTF_8);
+        if (!storedHash.equals(bodyHash)) {
+            return new IdempotencyClaim.Conflict();
+        }
+        return new IdempotencyClaim.Replay(AnswerCodec.decode(stored, newline + 1));
+    }
+
+    @Override
+    public CompletionStage<Boolean> complete(String scope, String token, StoredAnswer answer) {
+        Arguments.checkOwner(scope, token);
+        Objects.requireNonNull(answer, "answer");
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
+        }
+        IdempotencyKeys.Slot slot = keys.slot(scope);
+        return COMPLETE.<Long>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token),
+                AnswerCodec.encode(answer), ttlMillis, endedChannel, ascii(slot.hash())).thenApply(done -> done == 1L);
+    }
+
+    @Override
+    public CompletionStage<Boolean> abandon(String scope, String token) {
+        Arguments.checkOwner(scope, token);
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
+        }
+        IdempotencyKeys.Slot slot = keys.slot(scope);
+        return ABANDON.<Long>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token), endedChannel,
+                ascii(slot.hash())).thenApply(done -> done == 1L);
+    }
+
+    /** How many claims of this store are waiting for a running call now (for tests). */
+    public int waiting() {
+        return waiters.count();
+    }
+
+    /** Closes both connections (not the client); waiting claims fail. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        waiters.signalAll();
+        pubSub.closeAsync();
+        commands.closeAsync();
+    }
+
+    private RedisAsyncCommands<String, byte[]> redis() {
+        return commands.async();
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String message(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+}

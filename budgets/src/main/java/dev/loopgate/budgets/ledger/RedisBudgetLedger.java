@@ -1,0 +1,363 @@
+package dev.loopgate.budgets.ledger;
+
+import dev.loopgate.budgets.ledger.internal.Buckets;
+import dev.loopgate.budgets.ledger.internal.Checks;
+import dev.loopgate.budgets.ledger.internal.Codec;
+import dev.loopgate.budgets.ledger.internal.Ids;
+import dev.loopgate.budgets.ledger.internal.LedgerScript;
+import dev.loopgate.budgets.ledger.internal.LoopOrder;
+import dev.loopgate.budgets.ledger.internal.RedisKeys;
+import dev.loopgate.budgets.ledger.internal.RedisReplies;
+import dev.loopgate.budgets.ledger.internal.Scripts;
+import dev.loopgate.budgets.ledger.internal.Texts;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The ledger shared by every gateway replica through Redis. Each operation on a loop is one
+ * Lua script run by SHA (EVALSHA): one round trip to reserve and one to settle. A key's daily
+ * cap lives under the key's own hash tag and costs a second round trip, only when it is set.
+ * Key layout and scripts: {@link RedisKeys}, {@code lib_v1.lua}; rules: {@code docs/budgets.md}.
+ *
+ * <p>The constructor never blocks: it starts connecting (and loading the scripts) in the
+ * background. Operations wait for that; while Redis cannot be reached they fail fast, and the
+ * next operation after a failed start tries to connect again (at most once a second).
+ * Stages complete on Lettuce's threads.
+ */
+public final class RedisBudgetLedger implements BudgetLedger {
+    /** How long one command may take before its stage fails (when this ledger creates the client). */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    private static final long RETRY_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int REGISTERED_MEMORY = 100_000;
+
+    private final RedisURI uri;
+    private final RedisClient sharedClient;
+    private final RedisKeys keys;
+    private final long reservationTtlMillis;
+    private final Clock clock;
+    private final String where;
+    private final AtomicReference<Attempt> attempt = new AtomicReference<>();
+    /** Loops this instance has added to the loops set (so the SADD is sent once per loop). */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private volatile RedisClient ownedClient;
+    private volatile CompletableFuture<Void> closing;
+
+    private record Redis(StatefulRedisConnection<String, String> connection, Scripts scripts) {
+    }
+
+    private record Attempt(CompletableFuture<Redis> redis, long startedNanos) {
+    }
+
+    /**
+     * @param redisUrl             e.g. {@code redis://127.0.0.1:6379}
+     * @param namespace            the first part of every key, e.g. {@code lg}
+     * @param reservationTtlMillis how long a reservation may stay unsettled before it is charged in full
+     */
+    public RedisBudgetLedger(String redisUrl, String namespace, long reservationTtlMillis) {
+        this(redisUrl, namespace, reservationTtlMillis, Clock.systemUTC());
+    }
+
+    /** @param clock the time of {@link #status}, {@link #loops} and {@link #setLimits}, which take no time argument */
+    public RedisBudgetLedger(String redisUrl, String namespace, long reservationTtlMillis, Clock clock) {
+        this(null, RedisURI.create(Objects.requireNonNull(redisUrl, "redisUrl")), namespace, reservationTtlMillis, clock);
+    }
+
+    /**
+     * A ledger on a connection of its own from {@code client}, which it does not shut down
+     * (the client's options, such as timeouts, apply).
+     */
+    public RedisBudgetLedger(RedisClient client, RedisURI uri, String namespace, long reservationTtlMillis, Clock clock) {
+        this.sharedClient = client;
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.keys = RedisKeys.of(namespace);
+        Checks.positive(reservationTtlMillis, "reservationTtlMillis");
+        this.reservationTtlMillis = reservationTtlMillis;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.where = uri.getHost() + ":" + uri.getPort();
+        Attempt first = new Attempt(new CompletableFuture<>(), System.nanoTime());
+        attempt.set(first);
+        connectInto(first.redis());
+    }
+
+    /** Completes once connected with the scripts loaded; fails with the reason Redis cannot be used. */
+    public CompletionStage<Void> ready() {
+        return redis().thenApply(redis -> null);
+    }
+
+    @Override
+    public CompletionStage<BudgetDecision> reserve(ReserveRequest request) {
+        Objects.requireNonNull(request, "request");
+        String id = Ids.reservationId();
+        long expiresAt = request.nowMillis() + reservationTtlMillis;
+        return redis().thenCompose(redis -> {
+            CompletableFuture<Void> registering = register(redis, request.loopId());
+            CompletableFuture<BudgetDecision> decided = request.keyDailyCapNanos() > 0
+                    ? reserveUnderKeyCap(redis, request, id, expiresAt)
+                    : reserveInLoop(redis, request, id, expiresAt, null, null);
+            return registering.thenCombine(decided, (registered, decision) -> decision);
+        });
+    }
+
+    @Override
+    public CompletionStage<SettleResult> settle(Reservation reservation, Settlement settlement, BudgetLimits limits,
+            BreakerSettings breakers, long nowMillis) {
+        String loopId = Checks.loopId(reservation.loopId());
+        Objects.requireNonNull(settlement, "settlement");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(breakers, "breakers");
+        String[] args = keys.loopArgs(loopId, nowMillis, limits, reservation.id(),
+                Long.toString(settlement.actualNanos()), Long.toString(settlement.actualTokens()),
+                settlement.upstreamFailed() ? "1" : "0", Long.toString(breakers.usdPerMinuteNanos()),
+                Long.toString(breakers.consecutiveFailures()));
+        return redis().thenCompose(redis -> redis.scripts()
+                .run(LedgerScript.SETTLE, keys.settleKeys(loopId, nowMillis, reservation.bucket()), args)
+                .thenCompose(reply -> {
+                    SettleResult result = RedisReplies.settleResult(loopId, reply);
+                    if (!RedisReplies.charged(reply) || reservation.keyDay() == null) {
+                        return CompletableFuture.completedFuture(result);
+                    }
+                    return redis.scripts().run(LedgerScript.KEY,
+                            new String[] {keys.keyDay(reservation.keyName(), reservation.keyDay())}, "settle",
+                            Long.toString(reservation.reservedNanos()), Long.toString(settlement.actualNanos()),
+                            Long.toString(RedisKeys.keyDayExpireAt(reservation.keyDay())))
+                            .thenApply(keyReply -> result);
+                }));
+    }
+
+    @Override
+    public CompletionStage<LoopFacts> peek(String loopId, String requestHash, BudgetLimits limits,
+            BreakerSettings breakers, long nowMillis) {
+        Checks.loopId(loopId);
+        Checks.requestHash(requestHash);
+        Objects.requireNonNull(limits, "limits");
+        String[] args = keys.loopArgs(loopId, nowMillis, limits, "peek", "", "", "",
+                requestHash == null ? "" : requestHash, Long.toString(breakers.repeatWindowMillis()));
+        return redis().thenCompose(redis -> redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, nowMillis), args))
+                .thenApply(reply -> RedisReplies.facts(loopId, reply));
+    }
+
+    @Override
+    public CompletionStage<LoopStatus> status(String loopId) {
+        Checks.loopId(loopId);
+        return redis().thenCompose(redis -> loopOperation(redis, loopId, clock.millis(), "status", "", "", ""));
+    }
+
+    @Override
+    public CompletionStage<List<LoopStatus>> loops() {
+        long now = clock.millis();
+        return redis().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
+            List<CompletableFuture<LoopStatus>> statuses = new ArrayList<>();
+            for (String loopId : ids) {
+                statuses.add(loopOperation(redis, loopId, now, "status", "", "", ""));
+            }
+            return CompletableFuture.allOf(statuses.toArray(CompletableFuture[]::new)).thenApply(all -> {
+                List<LoopStatus> loops = new ArrayList<>(statuses.size());
+                statuses.forEach(status -> loops.add(status.join()));
+                loops.sort(LoopOrder.PAUSED_THEN_SPEND);
+                return loops;
+            });
+        }));
+    }
+
+    @Override
+    public CompletionStage<LoopStatus> pause(String loopId, String reason, String by, long nowMillis) {
+        return adminOperation(loopId, nowMillis, "pause", reason, by, "");
+    }
+
+    @Override
+    public CompletionStage<LoopStatus> resume(String loopId, String reason, String by, long nowMillis) {
+        return adminOperation(loopId, nowMillis, "resume", reason, by, "");
+    }
+
+    @Override
+    public CompletionStage<Void> setLimits(String loopId, BudgetLimits override) {
+        return adminOperation(loopId, clock.millis(), "limits", "", "", override == null ? "" : Codec.override(override))
+                .thenApply(status -> null);
+    }
+
+    @Override
+    public CompletionStage<Integer> expireReservations(long nowMillis) {
+        return redis().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
+            List<CompletableFuture<Integer>> counts = new ArrayList<>();
+            for (String loopId : ids) {
+                counts.add(redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, nowMillis),
+                        keys.loopArgs(loopId, nowMillis, BudgetLimits.NONE, "expire")).thenApply(RedisReplies::expired));
+            }
+            return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+                    .thenApply(all -> counts.stream().mapToInt(CompletableFuture::join).sum());
+        }));
+    }
+
+    /** Starts closing and returns at once; see {@link #closeAsync()}. */
+    @Override
+    public void close() {
+        closeAsync();
+    }
+
+    /** Closes the connection and, when this ledger created the client, shuts the client down. Safe to call twice. */
+    public synchronized CompletionStage<Void> closeAsync() {
+        if (closing == null) {
+            closing = attempt.get().redis()
+                    .handle((redis, failure) -> redis)
+                    .thenCompose(redis -> redis == null ? CompletableFuture.completedFuture(null)
+                            : redis.connection().closeAsync().exceptionally(e -> null))
+                    .thenCompose(closed -> {
+                        RedisClient owned = ownedClient;
+                        return owned == null ? CompletableFuture.<Void>completedFuture(null)
+                                : owned.shutdownAsync(0, 2, TimeUnit.SECONDS).exceptionally(e -> null);
+                    });
+        }
+        return closing;
+    }
+
+    /** Makes the scripts look unknown to this ledger, as after a Redis restart (tests of NOSCRIPT). */
+    void forgetScriptsForTest() {
+        redis().join().scripts().forgetShas();
+    }
+
+    private CompletableFuture<BudgetDecision> reserveInLoop(Redis redis, ReserveRequest request, String id,
+            long expiresAt, String keyDay, String keyRefusal) {
+        long now = request.nowMillis();
+        BreakerSettings breakers = request.breakers();
+        String[] args = keys.loopArgs(request.loopId(), now, request.limits(), id,
+                Long.toString(request.worstCaseNanos()), Long.toString(request.worstCaseTokens()),
+                Long.toString(breakers.sameRequestLimit()), Long.toString(breakers.repeatWindowMillis()),
+                request.requestHash() == null ? "" : request.requestHash(), Long.toString(expiresAt),
+                keyRefusal == null ? "0" : "1");
+        return redis.scripts().run(LedgerScript.RESERVE, keys.loopKeys(request.loopId(), now), args)
+                .thenApply(reply -> RedisReplies.decision(reply, request, id, expiresAt, keyDay, keyRefusal));
+    }
+
+    /**
+     * The key's cap first (it holds the worst case if it fits), then the loop; a loop refusal
+     * gives the key's hold back, so a refused call leaves nothing held anywhere.
+     */
+    private CompletableFuture<BudgetDecision> reserveUnderKeyCap(Redis redis, ReserveRequest request, String id,
+            long expiresAt) {
+        String day = Buckets.day(request.nowMillis());
+        String[] dayKey = {keys.keyDay(request.keyName(), day)};
+        String worst = Long.toString(request.worstCaseNanos());
+        String expireAt = Long.toString(RedisKeys.keyDayExpireAt(day));
+        return redis.scripts().run(LedgerScript.KEY, dayKey, "reserve", worst,
+                Long.toString(request.keyDailyCapNanos()), expireAt).thenCompose(keyReply -> {
+                    boolean fits = RedisReplies.done(keyReply);
+                    String refusal = fits ? null : Texts.keyCapExceeded(request.keyName(), request.keyDailyCapNanos(),
+                            RedisReplies.keyUsed(keyReply), day);
+                    return reserveInLoop(redis, request, id, expiresAt, fits ? day : null, refusal)
+                            .thenCompose(decision -> !fits || decision instanceof BudgetDecision.Allowed
+                                    ? CompletableFuture.completedFuture(decision)
+                                    : redis.scripts().run(LedgerScript.KEY, dayKey, "release", worst, "0", expireAt)
+                                            .thenApply(released -> decision));
+                });
+    }
+
+    private CompletionStage<LoopStatus> adminOperation(String loopId, long now, String op, String reason, String by,
+            String override) {
+        Checks.loopId(loopId);
+        return redis().thenCompose(redis -> register(redis, loopId).thenCombine(
+                loopOperation(redis, loopId, now, op, Codec.escape(Objects.requireNonNullElse(reason, "")),
+                        Codec.escape(Objects.requireNonNullElse(by, "")), override),
+                (registered, status) -> status));
+    }
+
+    private CompletableFuture<LoopStatus> loopOperation(Redis redis, String loopId, long now, String op, String reason,
+            String by, String override) {
+        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, now),
+                keys.loopArgs(loopId, now, BudgetLimits.NONE, op, reason, by, override))
+                .thenApply(reply -> RedisReplies.status(loopId, reply));
+    }
+
+    /**
+     * Adds the loop to the loops set the first time this instance sees it, sent alongside the
+     * operation (no extra round trip). A failure only means it is sent again next time.
+     */
+    private CompletableFuture<Void> register(Redis redis, String loopId) {
+        if (registered.contains(loopId)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return redis.connection().async().sadd(keys.loops(), loopId).toCompletableFuture()
+                .handle((added, failure) -> {
+                    if (failure == null) {
+                        if (registered.size() >= REGISTERED_MEMORY) {
+                            registered.clear();
+                        }
+                        registered.add(loopId);
+                    }
+                    return null;
+                });
+    }
+
+    private CompletableFuture<Redis> redis() {
+        Attempt current = attempt.get();
+        if (closing == null && current.redis().isCompletedExceptionally()
+                && System.nanoTime() - current.startedNanos() > RETRY_PAUSE_NANOS) {
+            Attempt next = new Attempt(new CompletableFuture<>(), System.nanoTime());
+            if (attempt.compareAndSet(current, next)) {
+                connectInto(next.redis());
+            }
+            return attempt.get().redis();
+        }
+        return current.redis();
+    }
+
+    private void connectInto(CompletableFuture<Redis> target) {
+        CompletableFuture<RedisClient> client = sharedClient != null
+                ? CompletableFuture.completedFuture(sharedClient)
+                // creating the first client loads Lettuce and Netty and starts threads: not on the caller's thread
+                : CompletableFuture.supplyAsync(this::ownedClient);
+        client.thenCompose(redisClient -> redisClient.connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
+                .thenCompose(connection -> Scripts.load(connection.async())
+                        .thenApply(scripts -> new Redis(connection, scripts))
+                        .whenComplete((redis, failure) -> {
+                            if (failure != null) {
+                                connection.closeAsync();
+                            }
+                        }))
+                .whenComplete((redis, failure) -> {
+                    if (failure == null) {
+                        target.complete(redis);
+                    } else {
+                        target.completeExceptionally(new IllegalStateException(
+                                "budget ledger: cannot use Redis at " + where + ": " + describe(failure), failure));
+                    }
+                });
+    }
+
+    private synchronized RedisClient ownedClient() {
+        if (ownedClient == null) {
+            RedisClient client = RedisClient.create();
+            client.setOptions(ClientOptions.builder()
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+                    .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                    .build());
+            ownedClient = client;
+        }
+        return ownedClient;
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        Throwable root = cause.getCause();
+        return root != null && root.getMessage() != null ? message + " (" + root.getMessage() + ")" : message;
+    }
+}

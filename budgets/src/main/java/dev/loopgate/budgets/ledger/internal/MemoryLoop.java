@@ -1,0 +1,307 @@
+package dev.loopgate.budgets.ledger.internal;
+
+import dev.loopgate.budgets.ledger.Breaker;
+import dev.loopgate.budgets.ledger.BreakerSettings;
+import dev.loopgate.budgets.ledger.BudgetDecision;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.LoopEvent;
+import dev.loopgate.budgets.ledger.LoopFacts;
+import dev.loopgate.budgets.ledger.LoopState;
+import dev.loopgate.budgets.ledger.LoopStatus;
+import dev.loopgate.budgets.ledger.Period;
+import dev.loopgate.budgets.ledger.RefusalReason;
+import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.budgets.ledger.ReserveRequest;
+import dev.loopgate.budgets.ledger.SettleResult;
+import dev.loopgate.budgets.ledger.Settlement;
+import dev.loopgate.budgets.ledger.Trip;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One loop's ledger in memory: the same rules, in the same order, as the Redis scripts
+ * ({@code reserve_v1.lua}, {@code settle_v1.lua}, {@code loop_v1.lua}). Not thread-safe: the
+ * caller holds a lock.
+ */
+public final class MemoryLoop {
+    private static final long RATE_WINDOW_SECONDS = 60;
+    private static final int REPEAT_SWEEP_SIZE = 1_000;
+
+    private final String loopId;
+    private Trip pausedBy;
+    private boolean started;
+    private long firstCallMillis;
+    private long steps;
+    private long failures;
+    private long expired;
+    private BudgetLimits override;
+    private Period lastPeriod = Period.TOTAL;
+    private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, Held> held = new HashMap<>();
+    private final Map<String, ArrayDeque<Long>> repeats = new HashMap<>();
+    private final TreeMap<Long, Long> spendBySecond = new TreeMap<>();
+    private final ArrayDeque<LoopEvent> events = new ArrayDeque<>();
+
+    private static final class Bucket {
+        long spent;
+        long reserved;
+        long tokens;
+        long reservedTokens;
+        long expireAt;
+    }
+
+    private record Held(String bucket, long bucketExpireAt, long nanos, long tokens, long expiresAt) {
+    }
+
+    public MemoryLoop(String loopId) {
+        this.loopId = loopId;
+    }
+
+    /** Charges the reservations whose expiry time is at or before {@code now} at their reserved amount. */
+    public int expireOverdue(long now) {
+        int count = 0;
+        long charged = 0;
+        for (Iterator<Held> it = held.values().iterator(); it.hasNext(); ) {
+            Held overdue = it.next();
+            if (overdue.expiresAt() <= now) {
+                it.remove();
+                charge(overdue, overdue.nanos(), overdue.tokens(), now);
+                charged += overdue.nanos();
+                count++;
+            }
+        }
+        if (count > 0) {
+            expired += count;
+            record(new LoopEvent(LoopEvent.EXPIRE, null, Texts.expired(count, charged), LoopEvent.BY_LOOPGATE, now));
+        }
+        return count;
+    }
+
+    /**
+     * Rules 2 to 8 of a reserve (the caller has expired overdue reservations).
+     *
+     * @param keyDay     the key cap's day, or null when no key cap applies
+     * @param keyRefusal the message when the key cap does not fit this call, else null
+     */
+    public BudgetDecision reserve(ReserveRequest request, String id, long expiresAt, String keyDay, String keyRefusal) {
+        long now = request.nowMillis();
+        if (pausedBy != null) {
+            return new BudgetDecision.Refused(RefusalReason.LOOP_PAUSED, Texts.paused(pausedBy), pausedBy);
+        }
+        BudgetLimits limits = effective(request.limits());
+        if (!started) {
+            started = true;
+            firstCallMillis = now;
+        }
+        lastPeriod = limits.period();
+        if (limits.wallClockMillis() > 0 && now - firstCallMillis >= limits.wallClockMillis()) {
+            return refuseTripping(Breaker.WALL_CLOCK, Texts.wallClock(limits.wallClockMillis(), now - firstCallMillis), now);
+        }
+        if (limits.steps() > 0 && steps >= limits.steps()) {
+            return refuseTripping(Breaker.STEP_CAP, Texts.stepCap(limits.steps()), now);
+        }
+        BreakerSettings breakers = request.breakers();
+        long window = breakers.repeatWindowMillis();
+        ArrayDeque<Long> occurrences = null;
+        long repeatCount = 0;
+        if (counted(request.requestHash())) {
+            occurrences = occurrences(request.requestHash(), window, now);
+            repeatCount = occurrences.size();
+            if (breakers.sameRequestLimit() > 0 && repeatCount + 1 >= breakers.sameRequestLimit()) {
+                return refuseTripping(Breaker.NO_PROGRESS,
+                        Texts.noProgress(repeatCount + 1, window, breakers.sameRequestLimit()), now);
+            }
+        }
+        String name = Buckets.name(limits.period(), now);
+        Bucket bucket = bucket(name, Buckets.expireAt(limits.period(), now), now);
+        if (limits.usdNanos() > 0 && bucket.spent >= limits.usdNanos()) {
+            return refuseTripping(Breaker.HARD_BUDGET, Texts.hardBudgetUsd(bucket.spent, limits.usdNanos(), name), now);
+        }
+        if (limits.tokens() > 0 && bucket.tokens >= limits.tokens()) {
+            return refuseTripping(Breaker.HARD_BUDGET, Texts.hardBudgetTokens(bucket.tokens, limits.tokens(), name), now);
+        }
+        if (limits.usdNanos() > 0 && bucket.spent + bucket.reserved + request.worstCaseNanos() > limits.usdNanos()) {
+            return new BudgetDecision.Refused(RefusalReason.BUDGET_EXCEEDED, Texts.budgetExceeded(loopId,
+                    limits.usdNanos(), bucket.spent, bucket.reserved, name), null);
+        }
+        if (limits.tokens() > 0 && bucket.tokens + bucket.reservedTokens + request.worstCaseTokens() > limits.tokens()) {
+            return new BudgetDecision.Refused(RefusalReason.BUDGET_EXCEEDED, Texts.tokensExceeded(loopId,
+                    limits.tokens(), bucket.tokens, bucket.reservedTokens, name), null);
+        }
+        if (keyRefusal != null) {
+            return new BudgetDecision.Refused(RefusalReason.KEY_CAP_EXCEEDED, keyRefusal, null);
+        }
+        double budgetUsed = budgetUsed(bucket, limits);
+        bucket.reserved += request.worstCaseNanos();
+        bucket.reservedTokens += request.worstCaseTokens();
+        steps++;
+        if (occurrences != null) {
+            occurrences.addLast(now);
+        }
+        held.put(id, new Held(name, bucket.expireAt, request.worstCaseNanos(), request.worstCaseTokens(), expiresAt));
+        Reservation reservation = new Reservation(id, loopId, request.keyName(), request.worstCaseNanos(),
+                request.worstCaseTokens(), expiresAt, name, keyDay);
+        return new BudgetDecision.Allowed(reservation, budgetUsed, repeatCount);
+    }
+
+    /**
+     * Charges the reservation's actual cost and applies the outcome breakers (the caller has
+     * expired overdue reservations).
+     *
+     * @return the result, and whether the reservation was still held (and so charged now)
+     */
+    public Settled settle(Reservation reservation, Settlement settlement, BudgetLimits configured,
+            BreakerSettings breakers, long now) {
+        BudgetLimits limits = effective(configured);
+        Held removed = held.remove(reservation.id());
+        if (removed == null) {
+            return new Settled(new SettleResult(currentBucket(limits.period(), now).spent, null), false);
+        }
+        charge(removed, settlement.actualNanos(), settlement.actualTokens(), now);
+        Trip trip = null;
+        if (breakers.usdPerMinuteNanos() > 0) {
+            long second = Math.floorDiv(now, 1000);
+            if (settlement.actualNanos() > 0) {
+                spendBySecond.merge(second, settlement.actualNanos(), Long::sum);
+            }
+            spendBySecond.headMap(second - RATE_WINDOW_SECONDS + 1).clear();
+            long lastMinute = spendBySecond.values().stream().mapToLong(Long::longValue).sum();
+            if (lastMinute > breakers.usdPerMinuteNanos()) {
+                trip = tripUnlessPaused(Breaker.SPEND_RATE, Texts.spendRate(lastMinute, breakers.usdPerMinuteNanos()), now);
+            }
+        }
+        if (settlement.upstreamFailed()) {
+            failures++;
+            if (breakers.consecutiveFailures() > 0 && failures >= breakers.consecutiveFailures() && trip == null) {
+                trip = tripUnlessPaused(Breaker.UPSTREAM_FAILURES,
+                        Texts.upstreamFailures(failures, breakers.consecutiveFailures()), now);
+            }
+        } else {
+            failures = 0;
+        }
+        String name = Buckets.name(limits.period(), now);
+        Bucket current = bucket(name, Buckets.expireAt(limits.period(), now), now);
+        if (trip == null && limits.usdNanos() > 0 && current.spent >= limits.usdNanos()) {
+            trip = tripUnlessPaused(Breaker.HARD_BUDGET, Texts.hardBudgetUsd(current.spent, limits.usdNanos(), name), now);
+        } else if (trip == null && limits.tokens() > 0 && current.tokens >= limits.tokens()) {
+            trip = tripUnlessPaused(Breaker.HARD_BUDGET, Texts.hardBudgetTokens(current.tokens, limits.tokens(), name), now);
+        }
+        return new Settled(new SettleResult(current.spent, trip), true);
+    }
+
+    /** A settle's result, and whether it charged the reservation (false: unknown, settled or expired). */
+    public record Settled(SettleResult result, boolean charged) {
+    }
+
+    public LoopFacts peek(String requestHash, BudgetLimits configured, BreakerSettings breakers, long now) {
+        BudgetLimits limits = effective(configured);
+        long repeatCount = !counted(requestHash) ? 0 : occurrences(requestHash, breakers.repeatWindowMillis(), now).size();
+        return new LoopFacts(pausedBy, budgetUsed(currentBucket(limits.period(), now), limits), repeatCount);
+    }
+
+    public void pause(String reason, String by, long now) {
+        if (pausedBy == null) {
+            pausedBy = new Trip(loopId, Breaker.MANUAL, reason, now);
+            record(new LoopEvent(LoopEvent.PAUSE, Breaker.MANUAL, reason, by, now));
+        }
+    }
+
+    /** Back to active; the breakers' evidence (failures in a row, repeats, last minute's spend) is cleared. */
+    public void resume(String reason, String by, long now) {
+        if (pausedBy != null) {
+            pausedBy = null;
+            failures = 0;
+            repeats.clear();
+            spendBySecond.clear();
+            record(new LoopEvent(LoopEvent.RESUME, null, reason, by, now));
+        }
+    }
+
+    public void override(BudgetLimits limits) {
+        override = limits;
+    }
+
+    public LoopStatus status(long now) {
+        Period period = override != null ? override.period() : lastPeriod;
+        Bucket bucket = currentBucket(period, now);
+        return new LoopStatus(loopId, pausedBy == null ? LoopState.ACTIVE : LoopState.PAUSED, bucket.spent,
+                bucket.reserved, bucket.tokens, steps, firstCallMillis, override, pausedBy, new ArrayList<>(events),
+                expired);
+    }
+
+    private BudgetLimits effective(BudgetLimits configured) {
+        return override != null ? override : configured;
+    }
+
+    private static double budgetUsed(Bucket bucket, BudgetLimits limits) {
+        return limits.usdNanos() > 0 ? (double) (bucket.spent + bucket.reserved) / limits.usdNanos() : 0;
+    }
+
+    private BudgetDecision refuseTripping(Breaker breaker, String reason, long now) {
+        Trip trip = tripUnlessPaused(breaker, reason, now);
+        return new BudgetDecision.Refused(RefusalReason.LOOP_PAUSED, Texts.paused(trip), trip);
+    }
+
+    private Trip tripUnlessPaused(Breaker breaker, String reason, long now) {
+        if (pausedBy != null) {
+            return null;
+        }
+        pausedBy = new Trip(loopId, breaker, reason, now);
+        record(new LoopEvent(LoopEvent.TRIP, breaker, reason, LoopEvent.BY_LOOPGATE, now));
+        return pausedBy;
+    }
+
+    private void record(LoopEvent event) {
+        events.addFirst(event);
+        while (events.size() > LoopStatus.HISTORY_SIZE) {
+            events.removeLast();
+        }
+    }
+
+    private void charge(Held reservation, long nanos, long tokens, long now) {
+        Bucket bucket = bucket(reservation.bucket(), reservation.bucketExpireAt(), now);
+        bucket.reserved = Math.max(0, bucket.reserved - reservation.nanos());
+        bucket.reservedTokens = Math.max(0, bucket.reservedTokens - reservation.tokens());
+        bucket.spent += nanos;
+        bucket.tokens += tokens;
+    }
+
+    /** The bucket by name, created when missing or past its expiry (as Redis deletes an expired key). */
+    private Bucket bucket(String name, long expireAt, long now) {
+        Bucket bucket = buckets.get(name);
+        if (bucket == null || (bucket.expireAt > 0 && bucket.expireAt <= now)) {
+            buckets.values().removeIf(old -> old.expireAt > 0 && old.expireAt <= now);
+            bucket = new Bucket();
+            buckets.put(name, bucket);
+        }
+        bucket.expireAt = expireAt;
+        return bucket;
+    }
+
+    /** The current bucket of the period, read only: an empty one when there is none. */
+    private Bucket currentBucket(Period period, long now) {
+        Bucket bucket = buckets.get(Buckets.name(period, now));
+        return bucket == null || (bucket.expireAt > 0 && bucket.expireAt <= now) ? new Bucket() : bucket;
+    }
+
+    /** Calls without a request hash (null or empty) are not counted as repeats. */
+    private static boolean counted(String requestHash) {
+        return requestHash != null && !requestHash.isEmpty();
+    }
+
+    /** This request's earlier occurrences still inside the sliding window ({@code now - t < window}). */
+    private ArrayDeque<Long> occurrences(String requestHash, long window, long now) {
+        if (repeats.size() > REPEAT_SWEEP_SIZE) {
+            repeats.values().removeIf(times -> times.isEmpty() || times.peekLast() <= now - window);
+        }
+        ArrayDeque<Long> times = repeats.computeIfAbsent(requestHash, h -> new ArrayDeque<>());
+        while (!times.isEmpty() && times.peekFirst() <= now - window) {
+            times.removeFirst();
+        }
+        return times;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.loopgate.budgets.ledger.internal;
+
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.Period;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * Where the ledger lives in Redis. A loop's keys all start with
+ * {@code <ns>:v1:loop:{<loopId>}:} and a key's with {@code <ns>:v1:key:{<keyName>}:}, so
+ * each script touches one hash slot (Redis Cluster). {@code v1} changes with the meaning of
+ * any key. The set of loops seen, {@code <ns>:v1:loops}, is written outside the scripts.
+ * The layout of each key is in {@code lib_v1.lua} and {@code key_v1.lua}.
+ */
+public final class RedisKeys {
+    /** The loop keys every loop script declares, in order; see {@code lib_v1.lua}. */
+    private static final String[] LOOP_KEYS = {"state", "res", "resx", "events", "rate", "b:total"};
+
+    private final String namespace;
+
+    private RedisKeys(String namespace) {
+        this.namespace = namespace;
+    }
+
+    public static RedisKeys of(String namespace) {
+        if (namespace == null || namespace.isBlank() || namespace.chars().anyMatch(c -> Character.isWhitespace(c)
+                || Character.isISOControl(c) || c == '{' || c == '}')) {
+            throw new IllegalArgumentException("namespace must be non-blank without spaces or braces, was '"
+                    + namespace + "'");
+        }
+        return new RedisKeys(namespace);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Set: the id of every loop seen. */
+    public String loops() {
+        return namespace + ":v1:loops";
+    }
+
+    public String loopPrefix(String loopId) {
+        return namespace + ":v1:loop:{" + loopId + "}:";
+    }
+
+    /** KEYS[1..8] of a loop script at {@code now}. */
+    public String[] loopKeys(String loopId, long now) {
+        String prefix = loopPrefix(loopId);
+        String[] keys = new String[LOOP_KEYS.length + 2];
+        for (int i = 0; i < LOOP_KEYS.length; i++) {
+            keys[i] = prefix + LOOP_KEYS[i];
+        }
+        keys[LOOP_KEYS.length] = prefix + "b:" + Buckets.name(Period.DAY, now);
+        keys[LOOP_KEYS.length + 1] = prefix + "b:" + Buckets.name(Period.MONTH, now);
+        return keys;
+    }
+
+    /** KEYS of settle_v1: the loop keys and the reservation's bucket. */
+    public String[] settleKeys(String loopId, long now, String bucket) {
+        String[] loopKeys = loopKeys(loopId, now);
+        String[] keys = java.util.Arrays.copyOf(loopKeys, loopKeys.length + 1);
+        keys[loopKeys.length] = loopPrefix(loopId) + "b:" + bucket;
+        return keys;
+    }
+
+    /** ARGV[1..11] of a loop script, then {@code extra} from ARGV[12]. */
+    public String[] loopArgs(String loopId, long now, BudgetLimits limits, String... extra) {
+        String[] args = new String[11 + extra.length];
+        args[0] = loopPrefix(loopId);
+        args[1] = Long.toString(now);
+        args[2] = Buckets.name(Period.DAY, now);
+        args[3] = Long.toString(Buckets.expireAt(Period.DAY, now));
+        args[4] = Buckets.name(Period.MONTH, now);
+        args[5] = Long.toString(Buckets.expireAt(Period.MONTH, now));
+        args[6] = Long.toString(limits.usdNanos());
+        args[7] = Long.toString(limits.tokens());
+        args[8] = Long.toString(limits.steps());
+        args[9] = Long.toString(limits.wallClockMillis());
+        args[10] = limits.period().name();
+        System.arraycopy(extra, 0, args, 11, extra.length);
+        return args;
+    }
+
+    /** Hash: a key's spend and reservations on one UTC day. */
+    public String keyDay(String keyName, String day) {
+        return namespace + ":v1:key:{" + keyName + "}:d:" + day;
+    }
+
+    /** When a key's day hash may be deleted: as a loop's day bucket. */
+    public static long keyDayExpireAt(String day) {
+        return Buckets.dayExpireAt(LocalDate.parse(day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli());
+    }
+}

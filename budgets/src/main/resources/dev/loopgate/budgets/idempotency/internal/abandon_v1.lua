@@ -1,0 +1,15 @@
+-- Ends a claim without an answer, only if the lock still holds the owner's token.
+-- KEYS[1] answer (unused, declared for the cluster slot), KEYS[2] lock
+-- ARGV[1] token, ARGV[2] ended channel, ARGV[3] scope hash
+-- Returns 1 if freed, 0 if the token does not own the slot (nothing changed).
+local lock = redis.call('GET', KEYS[2])
+if not lock then
+  return 0
+end
+local space = string.find(lock, ' ', 1, true)
+if not space or string.sub(lock, 1, space - 1) ~= ARGV[1] then
+  return 0
+end
+redis.call('DEL', KEYS[2])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1

@@ -1,0 +1,75 @@
+-- settle_v1.lua (after lib_v1.lua): charges a call's actual cost in place of its reservation,
+-- once, then applies the breakers that look at outcomes.
+--
+-- KEYS[9] the reservation's bucket (P..'b:'..bucket; declared, the stored record names it too)
+-- ARGV[12] reservation id   ARGV[13] actual nano-USD   ARGV[14] actual tokens
+-- ARGV[15] '1' when the call failed upstream   ARGV[16] USD per minute limit (0 = off)
+-- ARGV[17] consecutive failures limit (0 = off)
+--
+-- Returns {1 if it charged the reservation else 0, spent in the current period, trip or false}.
+local id, actual, actual_tokens = ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14])
+local failed, per_minute, consecutive = ARGV[15] == '1', tonumber(ARGV[16]), tonumber(ARGV[17])
+
+expire_overdue()
+
+local st = redis.call('HMGET', KEYS[1], 'state', 'override')
+local limits = limits_of(st[2])
+local current_key, current = current_bucket(limits.period)
+local record = redis.call('HGET', KEYS[2], id)
+if not record then
+  return { 0, num(redis.call('HGET', current_key, 'spent')), false }
+end
+redis.call('HDEL', KEYS[2], id)
+redis.call('ZREM', KEYS[3], id)
+local bucket, bucket_expire, nanos, tokens = parse_reservation(record)
+charge(bucket, bucket_expire, nanos, tokens, actual, actual_tokens)
+
+local paused = st[1] == 'PAUSED'
+local tripped = false
+local function trip_unless_paused(breaker, reason)
+  if not paused and not tripped then
+    tripped = trip(breaker, reason)
+  end
+end
+
+if per_minute > 0 then
+  local second = math.floor(NOW / 1000)
+  if actual > 0 then
+    redis.call('HINCRBY', KEYS[5], int(second), int(actual))
+    redis.call('PEXPIRE', KEYS[5], 60000)
+  end
+  local fields = redis.call('HGETALL', KEYS[5])
+  local last_minute = 0
+  for i = 1, #fields, 2 do
+    if tonumber(fields[i]) > second - 60 then
+      last_minute = last_minute + tonumber(fields[i + 1])
+    else
+      redis.call('HDEL', KEYS[5], fields[i])
+    end
+  end
+  if last_minute > per_minute then
+    trip_unless_paused('SPEND_RATE', '$' .. usd(last_minute) .. ' settled in the last 60 s, over the limit of $'
+      .. usd(per_minute) .. ' per minute')
+  end
+end
+
+if failed then
+  local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+  if consecutive > 0 and failures >= consecutive then
+    trip_unless_paused('UPSTREAM_FAILURES', int(failures) .. ' consecutive upstream failures (limit '
+      .. int(consecutive) .. ')')
+  end
+else
+  redis.call('HSET', KEYS[1], 'failures', 0)
+end
+
+local c = redis.call('HMGET', current_key, 'spent', 'tokens')
+local spent, used = num(c[1]), num(c[2])
+if limits.usd > 0 and spent >= limits.usd then
+  trip_unless_paused('HARD_BUDGET', 'spent $' .. usd(spent) .. ' of the $' .. usd(limits.usd) .. ' budget'
+    .. describe(current))
+elseif limits.tokens > 0 and used >= limits.tokens then
+  trip_unless_paused('HARD_BUDGET', 'used ' .. int(used) .. ' of the ' .. int(limits.tokens) .. ' token budget'
+    .. describe(current))
+end
+return { 1, spent, tripped }

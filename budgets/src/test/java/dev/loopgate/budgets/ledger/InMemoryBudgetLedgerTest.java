@@ -1,0 +1,10 @@
+package dev.loopgate.budgets.ledger;
+
+import java.time.Clock;
+
+class InMemoryBudgetLedgerTest extends BudgetLedgerContract {
+    @Override
+    protected BudgetLedger newLedger(long reservationTtlMillis, Clock clock) {
+        return new InMemoryBudgetLedger(reservationTtlMillis, clock);
+    }
+}

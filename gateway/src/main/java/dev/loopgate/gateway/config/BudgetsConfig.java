@@ -1,0 +1,59 @@
+package dev.loopgate.gateway.config;
+
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.Period;
+import dev.loopgate.budgets.ratelimit.RateLimits;
+import dev.loopgate.rules.Glob;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What loops and keys may spend: the default budget, per-loop overrides by glob (the
+ * first that matches wins, each already merged over the default), per-key daily caps,
+ * how long an unsettled reservation lives, and what to do when Redis is down.
+ */
+public record BudgetsConfig(
+        LoopBudget defaults,
+        List<LoopBudget> loops,
+        Map<String, KeyBudget> keys,
+        Duration reservationTtl,
+        RedisDownPolicy onRedisDown) {
+    public static final Duration DEFAULT_RESERVATION_TTL = Duration.ofMinutes(10);
+    public static final BudgetsConfig UNLIMITED = new BudgetsConfig(
+            new LoopBudget(null, new BudgetLimits(0, 0, 0, 0, Period.TOTAL), RateLimits.NONE),
+            List.of(), Map.of(), DEFAULT_RESERVATION_TTL, RedisDownPolicy.DENY);
+
+    public BudgetsConfig {
+        loops = List.copyOf(loops);
+        keys = Map.copyOf(keys);
+    }
+
+    /** A loop's budget and rates; {@code pattern} is null for the default. */
+    public record LoopBudget(Glob pattern, BudgetLimits limits, RateLimits rates) {
+    }
+
+    /** A key's daily USD cap (0 = none) and rates, across all the loops it acts for. */
+    public record KeyBudget(long usdPerDayNanos, RateLimits rates) {
+        public static final KeyBudget NONE = new KeyBudget(0, RateLimits.NONE);
+    }
+
+    /** When Redis cannot be reached: refuse calls (503), or spend from a small local allowance. */
+    public enum RedisDownPolicy {
+        DENY,
+        ALLOW
+    }
+
+    public LoopBudget forLoop(String loopId) {
+        for (LoopBudget loop : loops) {
+            if (loop.pattern().matches(loopId)) {
+                return loop;
+            }
+        }
+        return defaults;
+    }
+
+    public KeyBudget forKey(String keyName) {
+        return keys.getOrDefault(keyName, KeyBudget.NONE);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.loopgate.gateway.config.internal;
+
+import dev.loopgate.budgets.Money;
+import dev.loopgate.budgets.ledger.BreakerSettings;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.Period;
+import dev.loopgate.budgets.ratelimit.RateLimits;
+import dev.loopgate.gateway.config.BreakersConfig;
+import dev.loopgate.gateway.config.BudgetsConfig;
+import dev.loopgate.gateway.config.BudgetsConfig.KeyBudget;
+import dev.loopgate.gateway.config.BudgetsConfig.LoopBudget;
+import dev.loopgate.gateway.config.BudgetsConfig.RedisDownPolicy;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBreakersConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBudget;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBudgetsConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawKeyBudget;
+import dev.loopgate.rules.Glob;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Checks {@code budgets:} and {@code breakers:}; absent fields mean "no limit" and "breaker off". */
+final class BudgetsValidator {
+    static final Duration DEFAULT_REPEAT_WINDOW = Duration.ofMinutes(10);
+    /** Far above any real budget; keeps every amount in range of a long count of nano-dollars. */
+    private static final BigDecimal MAX_USD = BigDecimal.valueOf(1_000_000_000);
+
+    private final Problems problems;
+
+    BudgetsValidator(Problems problems) {
+        this.problems = problems;
+    }
+
+    BudgetsConfig budgets(RawBudgetsConfig raw, Set<String> keyNames) {
+        if (raw == null) {
+            return BudgetsConfig.UNLIMITED;
+        }
+        LoopBudget defaults = budget(raw.defaults(), null, "budgets.default", BudgetsConfig.UNLIMITED.defaults());
+        List<LoopBudget> loops = new ArrayList<>();
+        if (raw.loops() != null) {
+            raw.loops().forEach((pattern, budget) -> {
+                String path = Problems.field("budgets.loops", pattern);
+                if (pattern.isBlank()) {
+                    problems.add(path, "a loop pattern must not be empty");
+                    return;
+                }
+                loops.add(budget(budget, Glob.compile(pattern), path, defaults));
+            });
+        }
+        Map<String, KeyBudget> keys = new LinkedHashMap<>();
+        if (raw.keys() != null) {
+            raw.keys().forEach((name, budget) -> {
+                String path = Problems.field("budgets.keys", name);
+                if (!keyNames.contains(name)) {
+                    problems.add(path, "unknown key '" + name + "' (keys: " + String.join(", ", keyNames) + ")");
+                    return;
+                }
+                keys.put(name, keyBudget(budget, path));
+            });
+        }
+        Duration ttl = DurationParser.field(raw.reservationTtl(), "budgets.reservation_ttl",
+                BudgetsConfig.DEFAULT_RESERVATION_TTL, false, problems);
+        return new BudgetsConfig(defaults, loops, keys, ttl, redisDownPolicy(raw.onRedisDown()));
+    }
+
+    BreakersConfig breakers(RawBreakersConfig raw) {
+        if (raw == null) {
+            return BreakersConfig.OFF;
+        }
+        long usdPerMinute = raw.spendRate() == null ? 0
+                : usd(raw.spendRate().usdPerMinute(), "breakers.spend_rate.usd_per_minute", true);
+        int sameRequest = 0;
+        long window = 0;
+        if (raw.repeat() != null) {
+            Integer limit = raw.repeat().sameRequest();
+            if (limit == null || limit < 2) {
+                problems.add("breakers.repeat.same_request", "must be at least 2 (how many identical requests"
+                        + " within the window pause the loop), got " + limit);
+            } else {
+                sameRequest = limit;
+            }
+            window = DurationParser.field(raw.repeat().window(), "breakers.repeat.window", DEFAULT_REPEAT_WINDOW,
+                    false, problems).toMillis();
+        }
+        int consecutive = 0;
+        if (raw.upstreamFailures() != null) {
+            Integer failures = raw.upstreamFailures().consecutive();
+            if (failures == null || failures < 1) {
+                problems.add("breakers.upstream_failures.consecutive", "must be at least 1, got " + failures);
+            } else {
+                consecutive = failures;
+            }
+        }
+        return new BreakersConfig(new BreakerSettings(usdPerMinute, sameRequest, window, consecutive),
+                webhook(raw.notification() == null ? null : raw.notification().webhook()));
+    }
+
+    private LoopBudget budget(RawBudget raw, Glob pattern, String path, LoopBudget base) {
+        if (raw == null) {
+            return new LoopBudget(pattern, base.limits(), base.rates());
+        }
+        BudgetLimits limits = base.limits();
+        RateLimits rates = base.rates();
+        return new LoopBudget(pattern,
+                new BudgetLimits(
+                        raw.usd() == null ? limits.usdNanos() : usd(raw.usd(), Problems.field(path, "usd"), true),
+                        positive(raw.tokens(), Problems.field(path, "tokens"), limits.tokens()),
+                        positive(raw.steps(), Problems.field(path, "steps"), limits.steps()),
+                        raw.wallClock() == null ? limits.wallClockMillis() : DurationParser.field(raw.wallClock(),
+                                Problems.field(path, "wall_clock"), Duration.ZERO, false, problems).toMillis(),
+                        raw.period() == null ? limits.period() : period(raw.period(), Problems.field(path, "period"))),
+                new RateLimits(
+                        positive(raw.rpm(), Problems.field(path, "rpm"), rates.requestsPerMinute()),
+                        positive(raw.tpm(), Problems.field(path, "tpm"), rates.tokensPerMinute())));
+    }
+
+    private KeyBudget keyBudget(RawKeyBudget raw, String path) {
+        if (raw == null) {
+            return KeyBudget.NONE;
+        }
+        return new KeyBudget(
+                raw.usdPerDay() == null ? 0 : usd(raw.usdPerDay(), Problems.field(path, "usd_per_day"), true),
+                new RateLimits(positive(raw.rpm(), Problems.field(path, "rpm"), 0),
+                        positive(raw.tpm(), Problems.field(path, "tpm"), 0)));
+    }
+
+    private long usd(BigDecimal usd, String path, boolean required) {
+        if (usd == null) {
+            if (required) {
+                problems.add(path, "required (USD)");
+            }
+            return 0;
+        }
+        if (usd.signum() <= 0 || usd.compareTo(MAX_USD) > 0) {
+            problems.add(path, "must be a positive amount of USD up to " + MAX_USD.toPlainString() + ", got "
+                    + usd.toPlainString());
+            return 0;
+        }
+        return Money.nanosOf(usd);
+    }
+
+    private long positive(Long value, String path, long fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value <= 0) {
+            problems.add(path, "must be positive, got " + value);
+            return fallback;
+        }
+        return value;
+    }
+
+    private Period period(String raw, String path) {
+        try {
+            return Period.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add(path, "must be one of total, day, month, got '" + raw + "'");
+            return Period.TOTAL;
+        }
+    }
+
+    private RedisDownPolicy redisDownPolicy(String raw) {
+        if (raw == null) {
+            return RedisDownPolicy.DENY;
+        }
+        try {
+            return RedisDownPolicy.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("budgets.on_redis_down", "must be deny or allow, got '" + raw + "'");
+            return RedisDownPolicy.DENY;
+        }
+    }
+
+    private Optional<URI> webhook(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = URI.create(raw);
+            if (uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null) {
+                return Optional.of(uri);
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below
+        }
+        problems.add("breakers.notify.webhook", "must be an absolute http:// or https:// URL, got '" + raw + "'");
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.loopgate.gateway.guard;
+
+import dev.loopgate.budgets.idempotency.IdempotencyStore;
+import dev.loopgate.budgets.idempotency.IdempotencyStores;
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.ledger.InMemoryBudgetLedger;
+import dev.loopgate.budgets.ledger.RedisBudgetLedger;
+import dev.loopgate.budgets.ratelimit.RateLimiter;
+import dev.loopgate.budgets.ratelimit.RateLimiters;
+import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.config.RedisConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.vertx.core.Future;
+import java.time.Clock;
+
+/**
+ * The stores that guard spending, shared by every event loop: in Redis when it is
+ * configured (exact across replicas, one client for all three), in this process otherwise.
+ */
+public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, IdempotencyStore idempotency,
+        RedisClient redis) {
+
+    public static Future<BudgetServices> start(GatewayConfig config, Clock clock) {
+        long ttl = config.budgets().reservationTtl().toMillis();
+        if (config.redis().isEmpty()) {
+            return Future.succeededFuture(new BudgetServices(new InMemoryBudgetLedger(ttl, clock),
+                    RateLimiters.local(), IdempotencyStores.inMemory(), null));
+        }
+        RedisConfig redis = config.redis().get();
+        RedisURI uri = RedisURI.create(redis.url());
+        RedisClient client = RedisClient.create();
+        BudgetLedger ledger = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock);
+        return Future.fromCompletionStage(RateLimiters.redis(client, uri, redis.namespace(), clock))
+                .compose(limiter -> Future.fromCompletionStage(IdempotencyStores.redis(client, uri, redis.namespace(),
+                                IdempotencyStores.DEFAULT_TTL, IdempotencyStores.DEFAULT_LEASE))
+                        .map(idempotency -> new BudgetServices(ledger, limiter, idempotency, client)))
+                .recover(failure -> {
+                    ledger.close();
+                    client.shutdownAsync();
+                    return Future.failedFuture(failure);
+                });
+    }
+
+    public void close() {
+        ledger.close();
+        rateLimiter.close();
+        idempotency.close();
+        if (redis != null) {
+            redis.shutdownAsync();
+        }
+    }
+}

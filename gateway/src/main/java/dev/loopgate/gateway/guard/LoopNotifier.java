@@ -1,0 +1,93 @@
+package dev.loopgate.gateway.guard;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.ledger.Trip;
+import dev.loopgate.gateway.wire.Json;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a human when a loop is paused or resumed: one log line, and a JSON POST to the
+ * configured webhook, sent in the background and retried with backoff so a slow or
+ * absent receiver never holds up a call.
+ */
+public final class LoopNotifier {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopNotifier.class);
+    static final long[] RETRY_DELAYS_MS = {500, 2_000, 8_000};
+    private static final long TIMEOUT_MS = 5_000;
+
+    private final Vertx vertx;
+    private final Optional<URI> webhook;
+    private final HttpClient client;
+
+    public LoopNotifier(Vertx vertx, Optional<URI> webhook) {
+        this.vertx = vertx;
+        this.webhook = webhook;
+        this.client = webhook.isEmpty() ? null
+                : vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
+    }
+
+    public void paused(Trip trip) {
+        LOG.warn("loop {} paused by breaker {}: {}", trip.loopId(), trip.breaker(), trip.reason());
+        send(Json.MAPPER.createObjectNode()
+                .put("event", "loop_paused")
+                .put("loop_id", trip.loopId())
+                .put("breaker", trip.breaker().name().toLowerCase(Locale.ROOT))
+                .put("reason", trip.reason())
+                .put("at", Instant.ofEpochMilli(trip.atMillis()).toString()));
+    }
+
+    public void resumed(String loopId, String reason, String by, long atMillis) {
+        LOG.info("loop {} resumed by {}: {}", loopId, by, reason);
+        send(Json.MAPPER.createObjectNode()
+                .put("event", "loop_resumed")
+                .put("loop_id", loopId)
+                .put("reason", reason)
+                .put("by", by)
+                .put("at", Instant.ofEpochMilli(atMillis).toString()));
+    }
+
+    private void send(ObjectNode event) {
+        webhook.ifPresent(uri -> attempt(uri, Buffer.buffer(event.toString()), 0));
+    }
+
+    private void attempt(URI uri, Buffer body, int retry) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(uri.toString())
+                .setTimeout(TIMEOUT_MS)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        client.request(options)
+                .compose(request -> request.send(body))
+                .compose(response -> response.body().map(ignored -> response.statusCode()))
+                .onComplete(done -> {
+                    boolean delivered = done.succeeded() && done.result() / 100 == 2;
+                    if (delivered) {
+                        return;
+                    }
+                    String why = done.succeeded() ? "HTTP " + done.result() : String.valueOf(done.cause().getMessage());
+                    if (retry < RETRY_DELAYS_MS.length) {
+                        vertx.setTimer(RETRY_DELAYS_MS[retry], id -> attempt(uri, body, retry + 1));
+                    } else {
+                        LOG.warn("webhook {} not told after {} attempts: {}", uri, retry + 1, why);
+                    }
+                });
+    }
+
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

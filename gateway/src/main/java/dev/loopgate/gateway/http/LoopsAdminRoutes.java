@@ -1,0 +1,205 @@
+package dev.loopgate.gateway.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.Money;
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.LoopEvent;
+import dev.loopgate.budgets.ledger.LoopStatus;
+import dev.loopgate.budgets.ledger.Period;
+import dev.loopgate.budgets.ledger.Trip;
+import dev.loopgate.gateway.config.BudgetsConfig;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.wire.Json;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * {@code /admin/loops}: what each loop spent and may spend, its state and history; pause,
+ * resume (a reason is required, and recorded) and a budget that overrides the config's.
+ */
+final class LoopsAdminRoutes {
+    private static final long BODY_LIMIT = 64 * 1024;
+
+    private final BudgetLedger ledger;
+    private final BudgetsConfig budgets;
+    private final LoopNotifier notifier;
+    private final Clock clock;
+
+    LoopsAdminRoutes(BudgetLedger ledger, BudgetsConfig budgets, LoopNotifier notifier, Clock clock) {
+        this.ledger = ledger;
+        this.budgets = budgets;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    void mount(Router router) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT);
+        router.get("/admin/loops").handler(this::list);
+        router.get("/admin/loops/:id").handler(this::get);
+        router.post("/admin/loops/:id/pause").handler(body).handler(this::pause);
+        router.post("/admin/loops/:id/resume").handler(body).handler(this::resume);
+        router.put("/admin/loops/:id/budget").handler(body).handler(this::setBudget);
+    }
+
+    private void list(RoutingContext ctx) {
+        AdminBodies.respond(ctx, BudgetStore.call(ledger.loops()).map(loops -> {
+            ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
+            ArrayNode data = list.putArray("data");
+            loops.forEach(loop -> data.add(status(loop, false)));
+            return list;
+        }));
+    }
+
+    private void get(RoutingContext ctx) {
+        AdminBodies.respond(ctx, BudgetStore.call(ledger.status(ctx.pathParam("id"))).map(loop -> status(loop, true)));
+    }
+
+    private void pause(RoutingContext ctx) {
+        String reason = reason(ctx, false);
+        AdminBodies.respond(ctx, BudgetStore.call(ledger.pause(ctx.pathParam("id"), reason, AdminAuth.key(ctx).name(),
+                clock.millis())).map(loop -> {
+                    if (loop.pausedBy() != null) {
+                        notifier.paused(loop.pausedBy());
+                    }
+                    return status(loop, true);
+                }));
+    }
+
+    private void resume(RoutingContext ctx) {
+        String reason = reason(ctx, true);
+        String by = AdminAuth.key(ctx).name();
+        long now = clock.millis();
+        AdminBodies.respond(ctx, BudgetStore.call(ledger.resume(ctx.pathParam("id"), reason, by, now)).map(loop -> {
+            notifier.resumed(loop.loopId(), reason, by, now);
+            return status(loop, true);
+        }));
+    }
+
+    private void setBudget(RoutingContext ctx) {
+        String loopId = ctx.pathParam("id");
+        JsonNode body = AdminBodies.json(ctx);
+        BudgetLimits override = body.isEmpty() ? null : limits(body, budgets.forLoop(loopId).limits());
+        AdminBodies.respond(ctx, BudgetStore.call(ledger.setLimits(loopId, override))
+                .compose(v -> BudgetStore.call(ledger.status(loopId)))
+                .map(loop -> status(loop, true)));
+    }
+
+    /** A loop's status; its effective limits are the admin override, else the config's. */
+    private ObjectNode status(LoopStatus loop, boolean withHistory) {
+        BudgetLimits limits = loop.override() != null ? loop.override() : budgets.forLoop(loop.loopId()).limits();
+        ObjectNode node = Json.MAPPER.createObjectNode()
+                .put("loop_id", loop.loopId())
+                .put("state", loop.state().name().toLowerCase(Locale.ROOT))
+                .put("spent_usd", Money.format(loop.spentNanos()))
+                .put("reserved_usd", Money.format(loop.reservedNanos()))
+                .put("tokens", loop.tokens())
+                .put("steps", loop.steps())
+                .put("expired_reservations", loop.expiredReservations());
+        if (loop.firstCallMillis() > 0) {
+            node.put("first_call_at", Instant.ofEpochMilli(loop.firstCallMillis()).toString());
+        }
+        node.set("budget", limits(limits).put("source", loop.override() != null ? "admin" : "config"));
+        if (limits.usdNanos() > 0) {
+            node.put("budget_used", (double) (loop.spentNanos() + loop.reservedNanos()) / limits.usdNanos());
+        }
+        if (loop.pausedBy() != null) {
+            node.set("paused_by", trip(loop.pausedBy()));
+        }
+        if (withHistory) {
+            ArrayNode history = node.putArray("history");
+            for (LoopEvent event : loop.history()) {
+                ObjectNode entry = history.addObject().put("event", event.kind());
+                if (event.breaker() != null) {
+                    entry.put("breaker", event.breaker().name().toLowerCase(Locale.ROOT));
+                }
+                entry.put("reason", event.reason()).put("by", event.by())
+                        .put("at", Instant.ofEpochMilli(event.atMillis()).toString());
+            }
+        }
+        return node;
+    }
+
+    private static ObjectNode limits(BudgetLimits limits) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        if (limits.usdNanos() > 0) {
+            node.put("usd", Money.format(limits.usdNanos()));
+        }
+        if (limits.tokens() > 0) {
+            node.put("tokens", limits.tokens());
+        }
+        if (limits.steps() > 0) {
+            node.put("steps", limits.steps());
+        }
+        if (limits.wallClockMillis() > 0) {
+            node.put("wall_clock", Duration.ofMillis(limits.wallClockMillis()).toString());
+        }
+        return node.put("period", limits.period().name().toLowerCase(Locale.ROOT));
+    }
+
+    private static ObjectNode trip(Trip trip) {
+        return Json.MAPPER.createObjectNode()
+                .put("breaker", trip.breaker().name().toLowerCase(Locale.ROOT))
+                .put("reason", trip.reason())
+                .put("at", Instant.ofEpochMilli(trip.atMillis()).toString());
+    }
+
+    /** An override read like the config's budget fields; fields not given keep the config's value. */
+    private static BudgetLimits limits(JsonNode body, BudgetLimits base) {
+        try {
+            return new BudgetLimits(
+                    body.has("usd") ? Money.nanosOf(positive(new BigDecimal(body.get("usd").asText()), "usd")) : base.usdNanos(),
+                    body.has("tokens") ? positive(body.get("tokens"), "tokens") : base.tokens(),
+                    body.has("steps") ? positive(body.get("steps"), "steps") : base.steps(),
+                    body.has("wall_clock_seconds") ? positive(body.get("wall_clock_seconds"), "wall_clock_seconds") * 1000
+                            : base.wallClockMillis(),
+                    body.has("period") ? Period.valueOf(body.get("period").asText().toUpperCase(Locale.ROOT)) : base.period());
+        } catch (IllegalArgumentException e) {
+            throw AdminBodies.invalid("Budget fields: usd (USD, positive), tokens, steps, wall_clock_seconds (positive integers),"
+                    + " period (total, day or month); send {} to drop the override. " + e.getMessage());
+        }
+    }
+
+    private static long positive(JsonNode value, String field) {
+        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.longValue() <= 0) {
+            throw new IllegalArgumentException("'" + field + "' must be a positive integer.");
+        }
+        return value.longValue();
+    }
+
+    private static BigDecimal positive(BigDecimal value, String field) {
+        if (value.signum() <= 0) {
+            throw new IllegalArgumentException("'" + field + "' must be positive.");
+        }
+        return value;
+    }
+
+    private static String reason(RoutingContext ctx, boolean required) {
+        JsonNode body = ctx.body().length() == 0 ? Json.MAPPER.createObjectNode() : AdminBodies.json(ctx);
+        String reason = body.path("reason").asText("").strip();
+        if (reason.isEmpty()) {
+            if (required) {
+                throw AdminBodies.invalid("A resume needs a reason: send {\"reason\": \"...\"}; it is recorded with your key.");
+            }
+            return "paused by an admin";
+        }
+        return reason;
+    }
+
+
+
+}

@@ -1,0 +1,44 @@
+package dev.loopgate.gateway.pipeline;
+
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.gateway.config.BreakersConfig;
+import dev.loopgate.gateway.config.BudgetsConfig;
+import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.RequestHashes;
+import io.vertx.core.Future;
+import java.time.Clock;
+
+/**
+ * Reads what routing needs to know about the loop before the rules run: how much of
+ * its budget is used and how often it sent this same request lately. A paused loop is
+ * refused here, before anything else is spent on it.
+ */
+public final class LoopFactsStage implements Stage {
+    private final BudgetLedger ledger;
+    private final BudgetsConfig budgets;
+    private final BreakersConfig breakers;
+    private final Clock clock;
+
+    public LoopFactsStage(BudgetLedger ledger, BudgetsConfig budgets, BreakersConfig breakers, Clock clock) {
+        this.ledger = ledger;
+        this.budgets = budgets;
+        this.breakers = breakers;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<Reply> apply(Exchange exchange, Chain next) {
+        String loopId = exchange.loop().loopId();
+        BudgetsConfig.LoopBudget budget = budgets.forLoop(loopId);
+        exchange.loopBudget(budget);
+        exchange.requestHash(RequestHashes.of(exchange.request()));
+        return BudgetStore.call(ledger.peek(loopId, exchange.requestHash(), budget.limits(), breakers.settings(),
+                clock.millis())).compose(facts -> {
+                    if (facts.pausedBy() != null) {
+                        throw LoopPausedErrors.of(facts.pausedBy());
+                    }
+                    exchange.loopFacts(facts.budgetUsed(), facts.repeatCount());
+                    return next.proceed(exchange);
+                });
+    }
+}

@@ -1,0 +1,39 @@
+package dev.loopgate.gateway.pipeline;
+
+import dev.loopgate.budgets.ratelimit.RateDecision;
+import dev.loopgate.budgets.ratelimit.RateLimiter;
+import dev.loopgate.gateway.config.BudgetsConfig;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.guard.BudgetStore;
+import io.vertx.core.Future;
+
+/**
+ * Requests and tokens per minute, per loop and per key. A limited call gets 429 with
+ * {@code Retry-After}; it has reserved nothing yet, so nothing needs releasing.
+ */
+public final class RateLimitStage implements Stage {
+    private final RateLimiter limiter;
+    private final BudgetsConfig budgets;
+
+    public RateLimitStage(RateLimiter limiter, BudgetsConfig budgets) {
+        this.limiter = limiter;
+        this.budgets = budgets;
+    }
+
+    @Override
+    public Future<Reply> apply(Exchange exchange, Chain next) {
+        BudgetsConfig.KeyBudget key = budgets.forKey(exchange.key().name());
+        long tokens = exchange.promptTokenEstimate() + Math.max(0, exchange.request().maxTokens());
+        return BudgetStore.call(limiter.acquire(exchange.loop().loopId(), exchange.loopBudget().rates(),
+                exchange.key().name(), key.rates(), tokens)).compose(decision -> {
+                    if (decision instanceof RateDecision.Limited limited) {
+                        long seconds = Math.max(1, (limited.retryAfterMillis() + 999) / 1000);
+                        exchange.responseHeaders().set("Retry-After", Long.toString(seconds));
+                        throw new GatewayException(ErrorCode.RATE_LIMITED, "Rate limit reached: " + limited.scope()
+                                + ". Retry after " + seconds + " s.");
+                    }
+                    return next.proceed(exchange);
+                });
+    }
+}
