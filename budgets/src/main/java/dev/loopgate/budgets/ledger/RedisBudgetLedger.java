@@ -137,7 +137,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
                     return redis.scripts().run(LedgerScript.KEY,
                             new String[] {keys.keyDay(reservation.keyName(), reservation.keyDay())}, "settle",
                             Long.toString(reservation.reservedNanos()), Long.toString(settlement.actualNanos()),
-                            Long.toString(RedisKeys.keyDayExpireAt(reservation.keyDay())))
+                            keepFor(RedisKeys.keyDayExpireAt(reservation.keyDay()), nowMillis))
                             .thenApply(keyReply -> result);
                 }));
     }
@@ -255,16 +255,16 @@ public final class RedisBudgetLedger implements BudgetLedger {
         String day = Buckets.day(request.nowMillis());
         String[] dayKey = {keys.keyDay(request.keyName(), day)};
         String worst = Long.toString(request.worstCaseNanos());
-        String expireAt = Long.toString(RedisKeys.keyDayExpireAt(day));
+        String keep = keepFor(RedisKeys.keyDayExpireAt(day), request.nowMillis());
         return redis.scripts().run(LedgerScript.KEY, dayKey, "reserve", worst,
-                Long.toString(request.keyDailyCapNanos()), expireAt).thenCompose(keyReply -> {
+                Long.toString(request.keyDailyCapNanos()), keep).thenCompose(keyReply -> {
                     boolean fits = RedisReplies.done(keyReply);
                     String refusal = fits ? null : Texts.keyCapExceeded(request.keyName(), request.keyDailyCapNanos(),
                             RedisReplies.keyUsed(keyReply), day);
                     return reserveInLoop(redis, request, id, expiresAt, fits ? day : null, refusal)
                             .thenCompose(decision -> !fits || decision instanceof BudgetDecision.Allowed
                                     ? CompletableFuture.completedFuture(decision)
-                                    : redis.scripts().run(LedgerScript.KEY, dayKey, "release", worst, "0", expireAt)
+                                    : redis.scripts().run(LedgerScript.KEY, dayKey, "release", worst, "0", keep)
                                             .thenApply(released -> decision));
                 });
     }
@@ -352,6 +352,11 @@ public final class RedisBudgetLedger implements BudgetLedger {
             ownedClient = client;
         }
         return ownedClient;
+    }
+
+    /** Milliseconds from {@code now} until {@code expireAt}, at least 1: key TTLs are set relative to the gateway's clock. */
+    private static String keepFor(long expireAt, long now) {
+        return Long.toString(Math.max(1, expireAt - now));
     }
 
     private static String describe(Throwable failure) {
