@@ -68,6 +68,8 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
             }
         });
         RedisBudgetLedger counted = open(client);
+        assertEquals(List.of("SCRIPT", "SCRIPT", "SCRIPT", "SCRIPT"), sent, "each script is loaded once, on connecting");
+        sent.clear();
 
         await(counted.reserve(new Call("l").at(T0)));
         assertEquals(List.of("SADD", "EVALSHA"), sent, "a loop's first reserve also adds it to the loops set, pipelined");

@@ -9,6 +9,7 @@ import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiters;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.RedisConfig;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.vertx.core.Future;
@@ -30,6 +31,10 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         RedisConfig redis = config.redis().get();
         RedisURI uri = RedisURI.create(redis.url());
         RedisClient client = RedisClient.create();
+        // Refuse commands at once while disconnected: a call must get its 503 now, not after a timeout.
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
         BudgetLedger ledger = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock);
         return Future.fromCompletionStage(RateLimiters.redis(client, uri, redis.namespace(), clock))
                 .compose(limiter -> Future.fromCompletionStage(IdempotencyStores.redis(client, uri, redis.namespace(),

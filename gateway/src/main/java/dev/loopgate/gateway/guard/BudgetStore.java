@@ -6,29 +6,44 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Calls into the budget store (ledger, rate limits, idempotency) from the event loop:
- * results come back on the caller's context, and a store that cannot answer becomes
- * the documented 503 {@code budget_store_unavailable} instead of an unexplained 500.
+ * results come back on the caller's context, and a store that cannot answer becomes the
+ * documented 503 {@code budget_store_unavailable}, never an unexplained 500. Remembers
+ * whether the last call got through, for {@code /readyz}.
  */
 public final class BudgetStore {
     private static final Logger LOG = LoggerFactory.getLogger(BudgetStore.class);
 
-    private BudgetStore() {
-    }
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
 
-    public static <T> Future<T> call(CompletionStage<T> stage) {
+    public <T> Future<T> call(CompletionStage<T> stage) {
         Context context = Vertx.currentContext();
         Future<T> future = context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
-        return future.recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : unavailable(failure)));
+        return future.transform(done -> {
+            if (done.succeeded()) {
+                if (reachable.compareAndSet(false, true)) {
+                    LOG.info("budget store reachable again");
+                }
+                return Future.succeededFuture(done.result());
+            }
+            if (done.cause() instanceof GatewayException known) {
+                return Future.failedFuture(known);
+            }
+            if (reachable.compareAndSet(true, false)) {
+                LOG.warn("budget store unavailable, refusing calls until it answers: {}", done.cause().toString());
+            }
+            return Future.failedFuture(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE, "The budget store"
+                    + " cannot be reached, so calls are refused rather than spent unguarded. Retry shortly."));
+        });
     }
 
-    static GatewayException unavailable(Throwable cause) {
-        LOG.warn("budget store unavailable: {}", cause.toString());
-        return new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
-                "The budget store cannot be reached, so calls are refused rather than spent unguarded. Retry shortly.");
+    /** Whether the last call to the store got an answer. */
+    public boolean isReachable() {
+        return reachable.get();
     }
 }

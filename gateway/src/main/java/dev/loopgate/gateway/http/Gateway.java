@@ -4,6 +4,7 @@ import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ProviderType;
 import dev.loopgate.gateway.guard.BudgetServices;
+import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.rules.RulesService;
@@ -95,8 +96,8 @@ public final class Gateway {
             return RulesService.start(store, config.tiers(), config.rules());
         }).compose(rules -> {
             GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
-                    new TokenEstimator(), Map.copyOf(simulatedUrls), sink, guard.get().budgets(), notifier, clock,
-                    ready::get);
+                    new TokenEstimator(), Map.copyOf(simulatedUrls), sink, guard.get().budgets(), new BudgetStore(),
+                    notifier, clock, ready::get);
             // The first instance binds (perhaps to a free port); the rest share the port it got.
             GatewayVerticle first = new GatewayVerticle(runtime, config.server().port());
             return vertx.deployVerticle(first).compose(id -> {

@@ -3,6 +3,7 @@ package dev.loopgate.gateway.http;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.guard.BudgetServices;
+import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.rules.RulesService;
@@ -21,6 +22,7 @@ record GatewayRuntime(
         Map<String, URI> simulatedUrls,
         CallSink sink,
         BudgetServices budgets,
+        BudgetStore budgetStore,
         LoopNotifier notifier,
         Clock clock,
         BooleanSupplier ready) {

@@ -4,6 +4,7 @@ import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.pipeline.AuthenticateStage;
 import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.pipeline.EstimateTokensStage;
@@ -55,18 +56,19 @@ final class GatewayVerticle extends VerticleBase {
         providers = Providers.create(vertx, runtime.config().providers(), runtime.simulatedUrls());
         GatewayConfig config = runtime.config();
         BudgetLedger ledger = runtime.budgets().ledger();
+        BudgetStore store = runtime.budgetStore();
         Pipeline pipeline = new Pipeline(List.of(
                 new RecordStage(runtime.sink()),
                 new AuthenticateStage(runtime.keys()),
                 new ParseRequestStage(),
                 new IdentifyLoopStage(),
-                new IdempotencyStage(runtime.budgets().idempotency()),
+                new IdempotencyStage(store, runtime.budgets().idempotency()),
                 new EstimateTokensStage(runtime.tokens()),
-                new LoopFactsStage(ledger, config.budgets(), config.breakers(), runtime.clock()),
+                new LoopFactsStage(store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
-                new RateLimitStage(runtime.budgets().rateLimiter(), config.budgets()),
-                new ReserveStage(ledger, config, runtime.notifier(), runtime.clock()),
-                new SettleStage(runtime.tokens(), ledger, config.breakers(), runtime.notifier(), runtime.clock()),
+                new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
+                new ReserveStage(store, ledger, config, runtime.notifier(), runtime.clock()),
+                new SettleStage(runtime.tokens(), store, ledger, config.breakers(), runtime.notifier(), runtime.clock()),
                 new ForwardStage(vertx, providers, config.models())));
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(runtime.config().server().host())
@@ -95,10 +97,10 @@ final class GatewayVerticle extends VerticleBase {
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
         router.route("/admin/*").handler(new AdminAuth(runtime.keys()));
         new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.clock()).mount(router);
-        new LoopsAdminRoutes(runtime.budgets().ledger(), runtime.config().budgets(), runtime.notifier(), runtime.clock())
-                .mount(router);
+        new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),
+                runtime.notifier(), runtime.clock()).mount(router);
         router.get("/healthz").handler(HealthHandlers.liveness());
-        router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready()));
+        router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready(), runtime.budgetStore()::isReachable));
         router.errorHandler(404, error(ErrorCode.NOT_FOUND, "Unknown path."));
         router.errorHandler(405, error(ErrorCode.METHOD_NOT_ALLOWED, "This path does not accept that method."));
         router.errorHandler(413, error(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "

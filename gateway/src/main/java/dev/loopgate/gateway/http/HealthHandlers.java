@@ -5,7 +5,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 
-/** {@code /healthz} (the process answers) and {@code /readyz} (it wants traffic: false while draining). */
+/**
+ * {@code /healthz} (the process answers) and {@code /readyz} (it wants traffic: not while
+ * draining, nor while the budget store cannot be reached, as every call would be refused).
+ */
 final class HealthHandlers {
     private HealthHandlers() {
     }
@@ -14,13 +17,15 @@ final class HealthHandlers {
         return ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"ok\"}");
     }
 
-    static Handler<RoutingContext> readiness(BooleanSupplier ready) {
+    static Handler<RoutingContext> readiness(BooleanSupplier ready, BooleanSupplier budgetStoreReachable) {
         return ctx -> {
-            boolean isReady = ready.getAsBoolean();
+            boolean serving = ready.getAsBoolean();
+            boolean budgets = budgetStoreReachable.getAsBoolean();
+            String status = !serving ? "draining" : budgets ? "ready" : "budget_store_unavailable";
             ctx.response()
-                    .setStatusCode(isReady ? 200 : 503)
+                    .setStatusCode(serving && budgets ? 200 : 503)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(isReady ? "{\"status\":\"ready\"}" : "{\"status\":\"draining\"}");
+                    .end("{\"status\":\"" + status + "\",\"budget_store\":\"" + (budgets ? "up" : "down") + "\"}");
         };
     }
 }

@@ -35,12 +35,15 @@ import java.util.Locale;
 final class LoopsAdminRoutes {
     private static final long BODY_LIMIT = 64 * 1024;
 
+    private final BudgetStore store;
     private final BudgetLedger ledger;
     private final BudgetsConfig budgets;
     private final LoopNotifier notifier;
     private final Clock clock;
 
-    LoopsAdminRoutes(BudgetLedger ledger, BudgetsConfig budgets, LoopNotifier notifier, Clock clock) {
+    LoopsAdminRoutes(BudgetStore store, BudgetLedger ledger, BudgetsConfig budgets, LoopNotifier notifier,
+            Clock clock) {
+        this.store = store;
         this.ledger = ledger;
         this.budgets = budgets;
         this.notifier = notifier;
@@ -57,7 +60,7 @@ final class LoopsAdminRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        AdminBodies.respond(ctx, BudgetStore.call(ledger.loops()).map(loops -> {
+        AdminBodies.respond(ctx, store.call(ledger.loops()).map(loops -> {
             ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
             ArrayNode data = list.putArray("data");
             loops.forEach(loop -> data.add(status(loop, false)));
@@ -66,12 +69,12 @@ final class LoopsAdminRoutes {
     }
 
     private void get(RoutingContext ctx) {
-        AdminBodies.respond(ctx, BudgetStore.call(ledger.status(ctx.pathParam("id"))).map(loop -> status(loop, true)));
+        AdminBodies.respond(ctx, store.call(ledger.status(ctx.pathParam("id"))).map(loop -> status(loop, true)));
     }
 
     private void pause(RoutingContext ctx) {
         String reason = reason(ctx, false);
-        AdminBodies.respond(ctx, BudgetStore.call(ledger.pause(ctx.pathParam("id"), reason, AdminAuth.key(ctx).name(),
+        AdminBodies.respond(ctx, store.call(ledger.pause(ctx.pathParam("id"), reason, AdminAuth.key(ctx).name(),
                 clock.millis())).map(loop -> {
                     if (loop.pausedBy() != null) {
                         notifier.paused(loop.pausedBy());
@@ -84,7 +87,7 @@ final class LoopsAdminRoutes {
         String reason = reason(ctx, true);
         String by = AdminAuth.key(ctx).name();
         long now = clock.millis();
-        AdminBodies.respond(ctx, BudgetStore.call(ledger.resume(ctx.pathParam("id"), reason, by, now)).map(loop -> {
+        AdminBodies.respond(ctx, store.call(ledger.resume(ctx.pathParam("id"), reason, by, now)).map(loop -> {
             notifier.resumed(loop.loopId(), reason, by, now);
             return status(loop, true);
         }));
@@ -94,8 +97,8 @@ final class LoopsAdminRoutes {
         String loopId = ctx.pathParam("id");
         JsonNode body = AdminBodies.json(ctx);
         BudgetLimits override = body.isEmpty() ? null : limits(body, budgets.forLoop(loopId).limits());
-        AdminBodies.respond(ctx, BudgetStore.call(ledger.setLimits(loopId, override))
-                .compose(v -> BudgetStore.call(ledger.status(loopId)))
+        AdminBodies.respond(ctx, store.call(ledger.setLimits(loopId, override))
+                .compose(v -> store.call(ledger.status(loopId)))
                 .map(loop -> status(loop, true)));
     }
 

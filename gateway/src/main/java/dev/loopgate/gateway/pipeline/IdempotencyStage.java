@@ -33,9 +33,11 @@ public final class IdempotencyStage implements Stage {
     /** How long a repeat waits for the first call with its key to finish. */
     static final Duration WAIT = Duration.ofSeconds(30);
 
+    private final BudgetStore budgetStore;
     private final IdempotencyStore store;
 
-    public IdempotencyStage(IdempotencyStore store) {
+    public IdempotencyStage(BudgetStore budgetStore, IdempotencyStore store) {
+        this.budgetStore = budgetStore;
         this.store = store;
     }
 
@@ -50,7 +52,7 @@ public final class IdempotencyStage implements Stage {
                     "'" + HEADER + "' must be 1-" + MAX_KEY_LENGTH + " characters.", HEADER);
         }
         String scope = exchange.key().name() + "\n" + exchange.loop().loopId() + "\n" + key;
-        return BudgetStore.call(store.claim(scope, sha256(exchange.body()), WAIT)).compose(claim -> {
+        return budgetStore.call(store.claim(scope, sha256(exchange.body()), WAIT)).compose(claim -> {
             if (claim instanceof IdempotencyClaim.First first) {
                 return runFirst(exchange, next, scope, first.token());
             }

@@ -14,12 +14,15 @@ import java.time.Clock;
  * refused here, before anything else is spent on it.
  */
 public final class LoopFactsStage implements Stage {
+    private final BudgetStore store;
     private final BudgetLedger ledger;
     private final BudgetsConfig budgets;
     private final BreakersConfig breakers;
     private final Clock clock;
 
-    public LoopFactsStage(BudgetLedger ledger, BudgetsConfig budgets, BreakersConfig breakers, Clock clock) {
+    public LoopFactsStage(BudgetStore store, BudgetLedger ledger, BudgetsConfig budgets, BreakersConfig breakers,
+            Clock clock) {
+        this.store = store;
         this.ledger = ledger;
         this.budgets = budgets;
         this.breakers = breakers;
@@ -32,7 +35,7 @@ public final class LoopFactsStage implements Stage {
         BudgetsConfig.LoopBudget budget = budgets.forLoop(loopId);
         exchange.loopBudget(budget);
         exchange.requestHash(RequestHashes.of(exchange.request()));
-        return BudgetStore.call(ledger.peek(loopId, exchange.requestHash(), budget.limits(), breakers.settings(),
+        return store.call(ledger.peek(loopId, exchange.requestHash(), budget.limits(), breakers.settings(),
                 clock.millis())).compose(facts -> {
                     if (facts.pausedBy() != null) {
                         throw LoopPausedErrors.of(facts.pausedBy());

@@ -13,10 +13,12 @@ import io.vertx.core.Future;
  * {@code Retry-After}; it has reserved nothing yet, so nothing needs releasing.
  */
 public final class RateLimitStage implements Stage {
+    private final BudgetStore store;
     private final RateLimiter limiter;
     private final BudgetsConfig budgets;
 
-    public RateLimitStage(RateLimiter limiter, BudgetsConfig budgets) {
+    public RateLimitStage(BudgetStore store, RateLimiter limiter, BudgetsConfig budgets) {
+        this.store = store;
         this.limiter = limiter;
         this.budgets = budgets;
     }
@@ -25,7 +27,7 @@ public final class RateLimitStage implements Stage {
     public Future<Reply> apply(Exchange exchange, Chain next) {
         BudgetsConfig.KeyBudget key = budgets.forKey(exchange.key().name());
         long tokens = exchange.promptTokenEstimate() + Math.max(0, exchange.request().maxTokens());
-        return BudgetStore.call(limiter.acquire(exchange.loop().loopId(), exchange.loopBudget().rates(),
+        return store.call(limiter.acquire(exchange.loop().loopId(), exchange.loopBudget().rates(),
                 exchange.key().name(), key.rates(), tokens)).compose(decision -> {
                     if (decision instanceof RateDecision.Limited limited) {
                         long seconds = Math.max(1, (limited.retryAfterMillis() + 999) / 1000);

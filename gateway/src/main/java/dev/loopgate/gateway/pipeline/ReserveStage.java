@@ -24,12 +24,15 @@ import java.time.Clock;
  * can never together reserve more than the budget.
  */
 public final class ReserveStage implements Stage {
+    private final BudgetStore store;
     private final BudgetLedger ledger;
     private final GatewayConfig config;
     private final LoopNotifier notifier;
     private final Clock clock;
 
-    public ReserveStage(BudgetLedger ledger, GatewayConfig config, LoopNotifier notifier, Clock clock) {
+    public ReserveStage(BudgetStore store, BudgetLedger ledger, GatewayConfig config, LoopNotifier notifier,
+            Clock clock) {
+        this.store = store;
         this.ledger = ledger;
         this.config = config;
         this.notifier = notifier;
@@ -54,7 +57,7 @@ public final class ReserveStage implements Stage {
                 exchange.requestHash(), worstNanos, worstTokens, exchange.loopBudget().limits(),
                 budgets.forKey(exchange.key().name()).usdPerDayNanos(), breakers.settings(), now);
         long worstCase = worstNanos;
-        return BudgetStore.call(ledger.reserve(request)).compose(decision -> {
+        return store.call(ledger.reserve(request)).compose(decision -> {
             if (decision instanceof BudgetDecision.Refused refused) {
                 throw refusal(refused, worstCase, now);
             }

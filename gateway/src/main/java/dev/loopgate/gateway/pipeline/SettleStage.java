@@ -32,15 +32,17 @@ public final class SettleStage implements Stage {
     static final String LOOP_SPEND_HEADER = "x-loopgate-loop-spend-usd";
     static final String BUDGET_REMAINING_HEADER = "x-loopgate-budget-remaining-usd";
 
+    private final BudgetStore store;
     private final TokenEstimator tokens;
     private final BudgetLedger ledger;
     private final BreakersConfig breakers;
     private final LoopNotifier notifier;
     private final Clock clock;
 
-    public SettleStage(TokenEstimator tokens, BudgetLedger ledger, BreakersConfig breakers, LoopNotifier notifier,
-            Clock clock) {
+    public SettleStage(TokenEstimator tokens, BudgetStore store, BudgetLedger ledger, BreakersConfig breakers,
+            LoopNotifier notifier, Clock clock) {
         this.tokens = tokens;
+        this.store = store;
         this.ledger = ledger;
         this.breakers = breakers;
         this.notifier = notifier;
@@ -57,7 +59,7 @@ public final class SettleStage implements Stage {
             }
             long totalTokens = reply == null ? 0 : reply.usage().totalTokens();
             Settlement settlement = new Settlement(exchange.costNanos(), totalTokens, upstreamFailed(done, reply));
-            return BudgetStore.call(ledger.settle(reservation, settlement, exchange.loopBudget().limits(),
+            return store.call(ledger.settle(reservation, settlement, exchange.loopBudget().limits(),
                     breakers.settings(), clock.millis())).transform(settled -> {
                         if (settled.succeeded()) {
                             reported(exchange, reply, settled.result());
