@@ -14,6 +14,11 @@ import java.util.Objects;
  */
 public record BudgetLimits(long usdNanos, long tokens, long steps, long wallClockMillis, Period period) {
     public static final long UNLIMITED = 0;
+    /**
+     * The largest amount, in nano-dollars or tokens, anywhere in the ledger: 2^53 (about
+     * 9,007,199 USD). Redis scripts compute in Lua numbers, exact integers up to there.
+     */
+    public static final long MAX_AMOUNT = 1L << 53;
     /** No limit on anything. */
     public static final BudgetLimits NONE = new BudgetLimits(0, 0, 0, 0, Period.TOTAL);
 

@@ -15,6 +15,7 @@ import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -69,12 +70,12 @@ final class LoopsAdminRoutes {
     }
 
     private void get(RoutingContext ctx) {
-        AdminBodies.respond(ctx, store.call(ledger.status(ctx.pathParam("id"))).map(loop -> status(loop, true)));
+        AdminBodies.respond(ctx, store.call(ledger.status(loopId(ctx))).map(loop -> status(loop, true)));
     }
 
     private void pause(RoutingContext ctx) {
         String reason = reason(ctx, false);
-        AdminBodies.respond(ctx, store.call(ledger.pause(ctx.pathParam("id"), reason, AdminAuth.key(ctx).name(),
+        AdminBodies.respond(ctx, store.call(ledger.pause(loopId(ctx), reason, AdminAuth.key(ctx).name(),
                 clock.millis())).map(loop -> {
                     if (loop.pausedBy() != null) {
                         notifier.paused(loop.pausedBy());
@@ -87,14 +88,14 @@ final class LoopsAdminRoutes {
         String reason = reason(ctx, true);
         String by = AdminAuth.key(ctx).name();
         long now = clock.millis();
-        AdminBodies.respond(ctx, store.call(ledger.resume(ctx.pathParam("id"), reason, by, now)).map(loop -> {
+        AdminBodies.respond(ctx, store.call(ledger.resume(loopId(ctx), reason, by, now)).map(loop -> {
             notifier.resumed(loop.loopId(), reason, by, now);
             return status(loop, true);
         }));
     }
 
     private void setBudget(RoutingContext ctx) {
-        String loopId = ctx.pathParam("id");
+        String loopId = loopId(ctx);
         JsonNode body = AdminBodies.json(ctx);
         BudgetLimits override = body.isEmpty() ? null : limits(body, budgets.forLoop(loopId).limits());
         AdminBodies.respond(ctx, store.call(ledger.setLimits(loopId, override))
@@ -189,6 +190,11 @@ final class LoopsAdminRoutes {
             throw new IllegalArgumentException("'" + field + "' must be positive.");
         }
         return value;
+    }
+
+    /** The loop in the path, held to the same alphabet as {@code X-Loop-Id}. */
+    private static String loopId(RoutingContext ctx) {
+        return IdentifyLoopStage.checkedLabel(ctx.pathParam("id"), "loop id");
     }
 
     private static String reason(RoutingContext ctx, boolean required) {

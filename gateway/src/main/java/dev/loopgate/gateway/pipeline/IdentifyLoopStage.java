@@ -78,7 +78,7 @@ public final class IdentifyLoopStage implements Stage {
      * Loop ids, runs and roles end up in metrics, audit rows and store keys, so they are
      * kept to a short, printable alphabet without braces (which would break key hash tags).
      */
-    private static String checkedLabel(String value, String param) {
+    public static String checkedLabel(String value, String param) {
         boolean ok = !value.isEmpty() && value.length() <= MAX_ID_LENGTH;
         for (int i = 0; ok && i < value.length(); i++) {
             char c = value.charAt(i);

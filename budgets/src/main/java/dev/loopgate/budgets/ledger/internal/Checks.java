@@ -1,14 +1,12 @@
 package dev.loopgate.budgets.ledger.internal;
 
+import dev.loopgate.budgets.ledger.BudgetLimits;
 import java.util.Objects;
 
 /** Argument checks shared by the ledger's records and implementations; they throw at once. */
 public final class Checks {
-    /**
-     * The largest amount (nano-dollars or tokens) the ledger takes: 2^53, about 9 million USD.
-     * Redis scripts compute in Lua doubles, which are exact up to there.
-     */
-    public static final long MAX_AMOUNT = 1L << 53;
+    /** See {@link BudgetLimits#MAX_AMOUNT}. */
+    public static final long MAX_AMOUNT = BudgetLimits.MAX_AMOUNT;
     private static final int MAX_ID_LENGTH = 256;
 
     private Checks() {

@@ -141,6 +141,6 @@ local function repeats(gen, hash, window)
     return nil, 0
   end
   local key = P .. 'rep:' .. (gen or '0') .. ':' .. hash
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', int(NOW - window - 1))
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', int(NOW - window))
   return key, redis.call('ZCARD', key)
 end

@@ -29,8 +29,8 @@ import java.util.Set;
 /** Checks {@code budgets:} and {@code breakers:}; absent fields mean "no limit" and "breaker off". */
 final class BudgetsValidator {
     static final Duration DEFAULT_REPEAT_WINDOW = Duration.ofMinutes(10);
-    /** Far above any real budget; keeps every amount in range of a long count of nano-dollars. */
-    private static final BigDecimal MAX_USD = BigDecimal.valueOf(1_000_000_000);
+    /** The largest amount the ledger holds exactly (2^53 nano-dollars, about $9M). */
+    private static final BigDecimal MAX_USD = Money.toUsd(BudgetLimits.MAX_AMOUNT);
 
     private final Problems problems;
 

@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
  * once and never kept: only its SHA-256 leaves this class.
  */
 final class KeyValidator {
+    private static final int MAX_NAME_LENGTH = 128;
     static final int MIN_KEY_LENGTH = 16;
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -69,6 +70,11 @@ final class KeyValidator {
         String path = Problems.field(keyPath, "name");
         if (name == null || name.isBlank()) {
             problems.add(path, "required");
+            return null;
+        }
+        // Names go into store keys (as a hash tag) and audit rows: printable, no braces.
+        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == '{' || c == '}')) {
+            problems.add(path, "must be 1-" + MAX_NAME_LENGTH + " printable characters without spaces or braces");
             return null;
         }
         String first = pathByName.putIfAbsent(name, keyPath);
