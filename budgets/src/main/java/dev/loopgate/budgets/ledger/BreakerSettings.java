@@ -18,8 +18,18 @@ public record BreakerSettings(long usdPerMinuteNanos, int sameRequestLimit, long
     public static final BreakerSettings OFF = new BreakerSettings(0, 0, 0, 0);
     /** The window over which repeats are counted when {@code sameRequestWindowMillis} is 0: ten minutes. */
     public static final long DEFAULT_REPEAT_WINDOW_MILLIS = 600_000;
+    /**
+     * How many occurrences of one request are remembered: {@code repeatCount} counts up to
+     * this, and {@code sameRequestLimit} may not exceed it. Bounds the memory a loop stuck
+     * on one request can take.
+     */
+    public static final int MAX_REPEATS_KEPT = 256;
 
     public BreakerSettings {
+        if (sameRequestLimit > MAX_REPEATS_KEPT) {
+            throw new IllegalArgumentException("sameRequestLimit must be at most " + MAX_REPEATS_KEPT + ", was "
+                    + sameRequestLimit);
+        }
         Checks.amount(usdPerMinuteNanos, "usdPerMinuteNanos");
         Checks.nonNegative(sameRequestLimit, "sameRequestLimit");
         Checks.nonNegative(sameRequestWindowMillis, "sameRequestWindowMillis");

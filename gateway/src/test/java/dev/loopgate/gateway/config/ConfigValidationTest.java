@@ -161,7 +161,7 @@ class ConfigValidationTest {
                         "budgets.on_redis_down: must be deny or allow, got 'maybe'"),
                 change("a repeat breaker below two is rejected",
                         "redis:\n", "breakers: { repeat: { same_request: 1 } }\nredis:\n",
-                        "breakers.repeat.same_request: must be at least 2"),
+                        "breakers.repeat.same_request: must be 2-256"),
                 change("a webhook that is not an http URL is rejected",
                         "redis:\n", "breakers: { notify: { webhook: \"ftp://x\" } }\nredis:\n",
                         "breakers.notify.webhook: must be an absolute http:// or https:// URL"),

@@ -32,6 +32,7 @@ public final class MemoryLoop {
     private static final int REPEAT_SWEEP_SIZE = 1_000;
 
     private final String loopId;
+    private final ChargeListener listener;
     private Trip pausedBy;
     private boolean started;
     private long firstCallMillis;
@@ -58,7 +59,13 @@ public final class MemoryLoop {
     }
 
     public MemoryLoop(String loopId) {
+        this(loopId, ChargeListener.NONE);
+    }
+
+    /** @param listener told of every reservation this loop charges (settled or expired) */
+    public MemoryLoop(String loopId, ChargeListener listener) {
         this.loopId = loopId;
+        this.listener = listener;
     }
 
     /** Charges the reservations whose expiry time is at or before {@code now} at their reserved amount. */
@@ -141,6 +148,9 @@ public final class MemoryLoop {
         steps++;
         if (occurrences != null) {
             occurrences.addLast(now);
+            if (occurrences.size() > BreakerSettings.MAX_REPEATS_KEPT) {
+                occurrences.removeFirst();
+            }
         }
         held.put(id, new Held(name, bucket.expireAt, request.worstCaseNanos(), request.worstCaseTokens(), expiresAt));
         Reservation reservation = new Reservation(id, loopId, request.keyName(), request.worstCaseNanos(),
@@ -185,12 +195,30 @@ public final class MemoryLoop {
         }
         String name = Buckets.name(limits.period(), now);
         Bucket current = bucket(name, Buckets.expireAt(limits.period(), now), now);
-        if (trip == null && limits.usdNanos() > 0 && current.spent >= limits.usdNanos()) {
-            trip = tripUnlessPaused(Breaker.HARD_BUDGET, Texts.hardBudgetUsd(current.spent, limits.usdNanos(), name), now);
-        } else if (trip == null && limits.tokens() > 0 && current.tokens >= limits.tokens()) {
-            trip = tripUnlessPaused(Breaker.HARD_BUDGET, Texts.hardBudgetTokens(current.tokens, limits.tokens(), name), now);
+        if (trip == null) {
+            trip = hardBudget(limits, current, name, now);
         }
         return new Settled(new SettleResult(current.spent, trip), true);
+    }
+
+    /**
+     * Adds spend settled elsewhere to the bucket {@code bucketName}, then applies the hard budget
+     * breaker (the caller has expired overdue reservations). Holds and releases nothing.
+     */
+    public SettleResult charge(String bucketName, long nanos, long tokens, BudgetLimits configured, long now) {
+        Bucket charged = bucket(bucketName, Buckets.expireAtOf(bucketName), now);
+        charged.spent += nanos;
+        charged.tokens += tokens;
+        BudgetLimits limits = effective(configured);
+        lastPeriod = limits.period();
+        String name = Buckets.name(limits.period(), now);
+        Bucket current = bucket(name, Buckets.expireAt(limits.period(), now), now);
+        return new SettleResult(current.spent, hardBudget(limits, current, name, now));
+    }
+
+    /** How many reservations are held. */
+    public int held() {
+        return held.size();
     }
 
     /** A settle's result, and whether it charged the reservation (false: unknown, settled or expired). */
@@ -241,6 +269,17 @@ public final class MemoryLoop {
         return limits.usdNanos() > 0 ? (double) (bucket.spent + bucket.reserved) / limits.usdNanos() : 0;
     }
 
+    /** Trips {@link Breaker#HARD_BUDGET} when the current bucket's USD, else its tokens, reached the limit. */
+    private Trip hardBudget(BudgetLimits limits, Bucket current, String name, long now) {
+        if (limits.usdNanos() > 0 && current.spent >= limits.usdNanos()) {
+            return tripUnlessPaused(Breaker.HARD_BUDGET, Texts.hardBudgetUsd(current.spent, limits.usdNanos(), name), now);
+        }
+        if (limits.tokens() > 0 && current.tokens >= limits.tokens()) {
+            return tripUnlessPaused(Breaker.HARD_BUDGET, Texts.hardBudgetTokens(current.tokens, limits.tokens(), name), now);
+        }
+        return null;
+    }
+
     private BudgetDecision refuseTripping(Breaker breaker, String reason, long now) {
         Trip trip = tripUnlessPaused(breaker, reason, now);
         return new BudgetDecision.Refused(RefusalReason.LOOP_PAUSED, Texts.paused(trip), trip);
@@ -268,6 +307,7 @@ public final class MemoryLoop {
         bucket.reservedTokens = Math.max(0, bucket.reservedTokens - reservation.tokens());
         bucket.spent += nanos;
         bucket.tokens += tokens;
+        listener.charged(loopId, reservation.bucket(), nanos, tokens);
     }
 
     /** The bucket by name, created when missing or past its expiry (as Redis deletes an expired key). */

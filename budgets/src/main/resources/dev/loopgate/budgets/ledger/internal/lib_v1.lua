@@ -24,6 +24,8 @@
 local P = ARGV[1]
 local NOW_S = ARGV[2]
 local NOW = tonumber(NOW_S)
+-- BreakerSettings.MAX_REPEATS_KEPT: how many occurrences of one request are remembered.
+local MAX_REPEATS_KEPT = 256
 
 local function int(n)
   return string.format('%d', n)

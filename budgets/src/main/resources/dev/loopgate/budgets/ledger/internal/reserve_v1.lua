@@ -69,6 +69,8 @@ keep_until(bucket_key, bucket_expire)
 redis.call('HINCRBY', KEYS[1], 'steps', 1)
 if repeat_key then
   redis.call('ZADD', repeat_key, NOW_S, id)
+  -- Only the newest occurrences are kept: a loop stuck on one request must not grow Redis without bound.
+  redis.call('ZREMRANGEBYRANK', repeat_key, 0, -(MAX_REPEATS_KEPT + 1))
   redis.call('PEXPIRE', repeat_key, int(window))
 end
 redis.call('HSET', KEYS[2], id, bucket .. '|' .. int(bucket_expire) .. '|' .. int(worst) .. '|' .. int(worst_tokens)

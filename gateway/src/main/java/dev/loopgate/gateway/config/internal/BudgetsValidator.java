@@ -80,9 +80,9 @@ final class BudgetsValidator {
         long window = 0;
         if (raw.repeat() != null) {
             Integer limit = raw.repeat().sameRequest();
-            if (limit == null || limit < 2) {
-                problems.add("breakers.repeat.same_request", "must be at least 2 (how many identical requests"
-                        + " within the window pause the loop), got " + limit);
+            if (limit == null || limit < 2 || limit > BreakerSettings.MAX_REPEATS_KEPT) {
+                problems.add("breakers.repeat.same_request", "must be 2-" + BreakerSettings.MAX_REPEATS_KEPT
+                        + " (how many identical requests within the window pause the loop), got " + limit);
             } else {
                 sameRequest = limit;
             }
