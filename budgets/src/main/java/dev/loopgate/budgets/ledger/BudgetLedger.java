@@ -32,6 +32,23 @@ public interface BudgetLedger extends AutoCloseable {
             BreakerSettings breakers, long nowMillis);
 
     /**
+     * Adds spend that was settled elsewhere to the loop's {@code bucket}: how
+     * {@link SlicedBudgetLedger} hands this ledger what it charged locally while this ledger
+     * could not be used. Holds and releases nothing, takes no step and records no repeat; then
+     * applies the hard budget breaker to the current bucket of the effective limits' period, as
+     * settle does (a paused loop is charged but trips nothing). Not idempotent: every call adds.
+     *
+     * @param bucket the period bucket, as {@link Reservation#bucket()}: {@code total},
+     *               {@code d:yyyy-MM-dd} or {@code m:yyyy-MM}
+     * @param limits the configured limits (an admin override replaces them), for the hard budget breaker
+     * @return the loop's spend in the effective period's current bucket afterwards, and the trip
+     *         this charge caused, or null
+     * @throws IllegalArgumentException at once for an invalid loop id, bucket name or amount
+     */
+    CompletionStage<SettleResult> charge(String loopId, String bucket, long nanos, long tokens, BudgetLimits limits,
+            long nowMillis);
+
+    /**
      * What a reserve would report now as {@code budgetUsed} and {@code repeatCount}, and whether
      * the loop is paused; changes nothing except charging the loop's overdue reservations.
      */

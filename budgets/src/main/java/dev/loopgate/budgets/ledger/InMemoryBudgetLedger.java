@@ -1,6 +1,7 @@
 package dev.loopgate.budgets.ledger;
 
 import dev.loopgate.budgets.ledger.internal.Buckets;
+import dev.loopgate.budgets.ledger.internal.ChargeListener;
 import dev.loopgate.budgets.ledger.internal.Checks;
 import dev.loopgate.budgets.ledger.internal.Ids;
 import dev.loopgate.budgets.ledger.internal.LoopOrder;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 public final class InMemoryBudgetLedger implements BudgetLedger {
     private final long reservationTtlMillis;
     private final Clock clock;
+    private final ChargeListener listener;
     private final Map<String, MemoryLoop> loops = new HashMap<>();
     private final MemoryKeyCaps keyCaps = new MemoryKeyCaps();
 
@@ -32,15 +34,21 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
 
     /** @param clock the time of {@link #status}, {@link #loops} and {@link #setLimits}, which take no time argument */
     public InMemoryBudgetLedger(long reservationTtlMillis, Clock clock) {
+        this(reservationTtlMillis, clock, ChargeListener.NONE);
+    }
+
+    /** @param listener told, under this ledger's lock, of every reservation it charges (settled or expired) */
+    InMemoryBudgetLedger(long reservationTtlMillis, Clock clock, ChargeListener listener) {
         Checks.positive(reservationTtlMillis, "reservationTtlMillis");
         this.reservationTtlMillis = reservationTtlMillis;
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     @Override
     public synchronized CompletionStage<BudgetDecision> reserve(ReserveRequest request) {
         long now = request.nowMillis();
-        MemoryLoop loop = loops.computeIfAbsent(request.loopId(), MemoryLoop::new);
+        MemoryLoop loop = loops.computeIfAbsent(request.loopId(), this::newLoop);
         loop.expireOverdue(now);
         String keyDay = null;
         String keyRefusal = null;
@@ -75,6 +83,19 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     }
 
     @Override
+    public synchronized CompletionStage<SettleResult> charge(String loopId, String bucket, long nanos, long tokens,
+            BudgetLimits limits, long nowMillis) {
+        Checks.loopId(loopId);
+        Buckets.expireAtOf(bucket);
+        Checks.amount(nanos, "nanos");
+        Checks.amount(tokens, "tokens");
+        Objects.requireNonNull(limits, "limits");
+        MemoryLoop loop = loops.computeIfAbsent(loopId, this::newLoop);
+        loop.expireOverdue(nowMillis);
+        return CompletableFuture.completedFuture(loop.charge(bucket, nanos, tokens, limits, nowMillis));
+    }
+
+    @Override
     public synchronized CompletionStage<LoopFacts> peek(String loopId, String requestHash, BudgetLimits limits,
             BreakerSettings breakers, long nowMillis) {
         Checks.requestHash(requestHash);
@@ -106,7 +127,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
 
     @Override
     public synchronized CompletionStage<LoopStatus> pause(String loopId, String reason, String by, long nowMillis) {
-        MemoryLoop loop = loops.computeIfAbsent(Checks.loopId(loopId), MemoryLoop::new);
+        MemoryLoop loop = loops.computeIfAbsent(Checks.loopId(loopId), this::newLoop);
         loop.expireOverdue(nowMillis);
         loop.pause(Objects.requireNonNullElse(reason, ""), Objects.requireNonNullElse(by, ""), nowMillis);
         return CompletableFuture.completedFuture(loop.status(nowMillis));
@@ -114,7 +135,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
 
     @Override
     public synchronized CompletionStage<LoopStatus> resume(String loopId, String reason, String by, long nowMillis) {
-        MemoryLoop loop = loops.computeIfAbsent(Checks.loopId(loopId), MemoryLoop::new);
+        MemoryLoop loop = loops.computeIfAbsent(Checks.loopId(loopId), this::newLoop);
         loop.expireOverdue(nowMillis);
         loop.resume(Objects.requireNonNullElse(reason, ""), Objects.requireNonNullElse(by, ""), nowMillis);
         return CompletableFuture.completedFuture(loop.status(nowMillis));
@@ -122,7 +143,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
 
     @Override
     public synchronized CompletionStage<Void> setLimits(String loopId, BudgetLimits override) {
-        loops.computeIfAbsent(Checks.loopId(loopId), MemoryLoop::new).override(override);
+        loops.computeIfAbsent(Checks.loopId(loopId), this::newLoop).override(override);
         return CompletableFuture.completedFuture(null);
     }
 
@@ -138,6 +159,15 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
     @Override
     public void close() {
         // nothing to release
+    }
+
+    /** How many reservations are held, in every loop. */
+    synchronized int heldReservations() {
+        return loops.values().stream().mapToInt(MemoryLoop::held).sum();
+    }
+
+    private MemoryLoop newLoop(String loopId) {
+        return new MemoryLoop(loopId, listener);
     }
 
     private LoopStatus statusNow(String loopId, long now) {

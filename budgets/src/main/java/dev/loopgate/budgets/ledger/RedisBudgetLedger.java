@@ -143,6 +143,21 @@ public final class RedisBudgetLedger implements BudgetLedger {
     }
 
     @Override
+    public CompletionStage<SettleResult> charge(String loopId, String bucket, long nanos, long tokens,
+            BudgetLimits limits, long nowMillis) {
+        Checks.loopId(loopId);
+        long bucketExpireAt = Buckets.expireAtOf(bucket);
+        Checks.amount(nanos, "nanos");
+        Checks.amount(tokens, "tokens");
+        Objects.requireNonNull(limits, "limits");
+        String[] args = keys.loopArgs(loopId, nowMillis, limits, bucket, Long.toString(bucketExpireAt),
+                Long.toString(nanos), Long.toString(tokens));
+        return redis().thenCompose(redis -> register(redis, loopId).thenCombine(
+                redis.scripts().run(LedgerScript.CHARGE, keys.settleKeys(loopId, nowMillis, bucket), args),
+                (registered, reply) -> RedisReplies.settleResult(loopId, reply)));
+    }
+
+    @Override
     public CompletionStage<LoopFacts> peek(String loopId, String requestHash, BudgetLimits limits,
             BreakerSettings breakers, long nowMillis) {
         Checks.loopId(loopId);

@@ -3,6 +3,7 @@ package dev.loopgate.budgets.ledger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loopgate.budgets.ledger.BudgetDecision.Allowed;
@@ -10,6 +11,7 @@ import dev.loopgate.budgets.ledger.BudgetDecision.Refused;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -411,6 +413,75 @@ abstract class BudgetLedgerContract {
         LoopStatus status = statusAt("l", T0 + 2);
         assertEquals(Breaker.MANUAL, status.pausedBy().breaker());
         assertEquals(1, status.history().size());
+    }
+
+    // ---- charge (spend settled elsewhere) ---------------------------------------------------
+
+    @Test
+    void chargeAddsSpendAndTokensWithoutHoldingOrTakingAStep() {
+        assertEquals(new SettleResult(cents(30), null), await(ledger.charge("l", "total", cents(30), 50, usdLimit(USD), T0)));
+        LoopStatus status = statusAt("l", T0);
+        assertEquals(cents(30), status.spentNanos());
+        assertEquals(50, status.tokens());
+        assertEquals(0, status.reservedNanos());
+        assertEquals(0, status.steps());
+        assertEquals(0, status.firstCallMillis());
+        assertEquals(List.of("l"), await(ledger.loops()).stream().map(LoopStatus::loopId).toList());
+        assertEquals(0.3, allowed(reserve(new Call("l").worst(cents(10)).limits(usdLimit(USD)), T0 + 1)).budgetUsed(), 1e-9);
+    }
+
+    @Test
+    void chargeToAnEarlierDayCountsInThatDayOnly() {
+        BudgetLimits daily = usdLimit(USD, Period.DAY);
+        assertEquals(new SettleResult(0, null), await(ledger.charge("l", "d:2025-06-14", cents(80), 10, daily, T0)));
+        assertEquals(0, statusAt("l", T0).spentNanos());
+        assertEquals(cents(80), statusAt("l", Instant.parse("2025-06-14T23:00:00Z").toEpochMilli()).spentNanos(),
+                "status shows the day bucket: the charge counts as a use of the loop's DAY period");
+        allowed(reserve(new Call("l").worst(USD).limits(daily), T0 + 1));
+    }
+
+    @Test
+    void chargeThatSpendsTheBudgetTripsHardBudget() {
+        assertNull(await(ledger.charge("l", "total", cents(60), 0, usdLimit(USD), T0)).trip());
+        Trip trip = new Trip("l", Breaker.HARD_BUDGET, "spent $1 of the $1 budget", T0 + 1);
+        assertEquals(new SettleResult(USD, trip), await(ledger.charge("l", "total", cents(40), 0, usdLimit(USD), T0 + 1)));
+        LoopStatus status = statusAt("l", T0 + 1);
+        assertEquals(trip, status.pausedBy());
+        assertEquals(new LoopEvent("trip", Breaker.HARD_BUDGET, trip.reason(), "loopgate", T0 + 1), status.history().get(0));
+        refused(reserve(new Call("l").limits(usdLimit(USD)), T0 + 2), RefusalReason.LOOP_PAUSED);
+    }
+
+    @Test
+    void chargeTripsOnTokensAndNamesThePeriod() {
+        BudgetLimits tokens = new BudgetLimits(0, 100, 0, 0, Period.DAY);
+        assertEquals(new Trip("l", Breaker.HARD_BUDGET, "used 100 of the 100 token budget for 2025-06-15", T0),
+                await(ledger.charge("l", "d:2025-06-15", 0, 100, tokens, T0)).trip());
+    }
+
+    @Test
+    void chargeFollowsTheAdminOverrideAndTripsNothingMoreOnAPausedLoop() {
+        await(ledger.setLimits("l", usdLimit(cents(50))));
+        assertEquals("spent $0.5 of the $0.5 budget",
+                await(ledger.charge("l", "total", cents(50), 0, usdLimit(USD), T0)).trip().reason());
+        assertEquals(new SettleResult(USD, null), await(ledger.charge("l", "total", cents(50), 0, usdLimit(USD), T0 + 1)));
+        assertEquals(1, statusAt("l", T0 + 1).history().size());
+    }
+
+    @Test
+    void chargeExpiresTheLoopsOverdueReservationsFirst() {
+        allowed(reserve(new Call("l").worst(cents(40)), T0));
+        assertEquals(cents(50), await(ledger.charge("l", "total", cents(10), 0, BudgetLimits.NONE, T0 + TTL)).spentNanos());
+        assertEquals(1, statusAt("l", T0 + TTL).expiredReservations());
+    }
+
+    @Test
+    void chargeRefusesAMalformedBucketOrAmountAtOnce() {
+        for (String bucket : Arrays.asList(null, "", "week", "d:2025-6-15", "d:2025-02-30", "m:2025-13", "b:total")) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> ledger.charge("l", bucket, 1, 0, BudgetLimits.NONE, T0), String.valueOf(bucket));
+        }
+        assertThrows(IllegalArgumentException.class, () -> ledger.charge("l", "total", -1, 0, BudgetLimits.NONE, T0));
+        assertThrows(IllegalArgumentException.class, () -> ledger.charge("l{x}", "total", 1, 0, BudgetLimits.NONE, T0));
     }
 
     // ---- pause, resume, override -----------------------------------------------------------

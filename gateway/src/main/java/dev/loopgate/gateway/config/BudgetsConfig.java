@@ -18,11 +18,14 @@ public record BudgetsConfig(
         List<LoopBudget> loops,
         Map<String, KeyBudget> keys,
         Duration reservationTtl,
-        RedisDownPolicy onRedisDown) {
+        RedisDownPolicy onRedisDown,
+        double localSlice) {
     public static final Duration DEFAULT_RESERVATION_TTL = Duration.ofMinutes(10);
+    /** Under {@code on_redis_down: allow}, the share of each budget a replica may spend on its own. */
+    public static final double DEFAULT_LOCAL_SLICE = 0.1;
     public static final BudgetsConfig UNLIMITED = new BudgetsConfig(
             new LoopBudget(null, new BudgetLimits(0, 0, 0, 0, Period.TOTAL), RateLimits.NONE),
-            List.of(), Map.of(), DEFAULT_RESERVATION_TTL, RedisDownPolicy.DENY);
+            List.of(), Map.of(), DEFAULT_RESERVATION_TTL, RedisDownPolicy.DENY, DEFAULT_LOCAL_SLICE);
 
     public BudgetsConfig {
         loops = List.copyOf(loops);
@@ -38,7 +41,7 @@ public record BudgetsConfig(
         public static final KeyBudget NONE = new KeyBudget(0, RateLimits.NONE);
     }
 
-    /** When Redis cannot be reached: refuse calls (503), or spend from a small local allowance. */
+    /** When Redis cannot be reached: refuse calls (503), or spend from a small local slice of each budget. */
     public enum RedisDownPolicy {
         DENY,
         ALLOW

@@ -5,8 +5,12 @@ import dev.loopgate.budgets.idempotency.IdempotencyStores;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.InMemoryBudgetLedger;
 import dev.loopgate.budgets.ledger.RedisBudgetLedger;
+import dev.loopgate.budgets.ledger.SlicedBudgetLedger;
+import dev.loopgate.budgets.ledger.Trip;
+import dev.loopgate.budgets.ratelimit.FallbackRateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiters;
+import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.RedisConfig;
 import io.lettuce.core.ClientOptions;
@@ -14,6 +18,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.function.Consumer;
 
 /**
  * The stores that guard spending, shared by every event loop: in Redis when it is
@@ -22,7 +27,10 @@ import java.time.Clock;
 public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, IdempotencyStore idempotency,
         RedisClient redis) {
 
-    public static Future<BudgetServices> start(GatewayConfig config, Clock clock) {
+    /**
+     * @param trips told of breakers tripped by spend replayed into Redis after an outage
+     */
+    public static Future<BudgetServices> start(GatewayConfig config, Clock clock, Consumer<Trip> trips) {
         long ttl = config.budgets().reservationTtl().toMillis();
         if (config.redis().isEmpty()) {
             return Future.succeededFuture(new BudgetServices(new InMemoryBudgetLedger(ttl, clock),
@@ -35,8 +43,11 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .build());
-        BudgetLedger ledger = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock);
+        boolean allowWhenDown = config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW;
+        BudgetLedger shared = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock);
+        BudgetLedger ledger = allowWhenDown ? sliced(shared, config, clock, trips) : shared;
         return Future.fromCompletionStage(RateLimiters.redis(client, uri, redis.namespace(), clock))
+                .map(limiter -> allowWhenDown ? new FallbackRateLimiter(limiter) : limiter)
                 .compose(limiter -> Future.fromCompletionStage(IdempotencyStores.redis(client, uri, redis.namespace(),
                                 IdempotencyStores.DEFAULT_TTL, IdempotencyStores.DEFAULT_LEASE))
                         .map(idempotency -> new BudgetServices(ledger, limiter, idempotency, client)))
@@ -45,6 +56,25 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
                     client.shutdownAsync();
                     return Future.failedFuture(failure);
                 });
+    }
+
+    private static BudgetLedger sliced(BudgetLedger shared, GatewayConfig config, Clock clock, Consumer<Trip> trips) {
+        SlicedBudgetLedger sliced = new SlicedBudgetLedger(shared, config.budgets().localSlice(),
+                config.budgets().reservationTtl().toMillis(), clock);
+        sliced.onTrip(trips);
+        return sliced;
+    }
+
+    /** Replays spend made from local slices into Redis; a no-op unless {@code on_redis_down: allow}. */
+    public void reconcile() {
+        if (ledger instanceof SlicedBudgetLedger sliced) {
+            sliced.reconcile();
+        }
+    }
+
+    /** Whether calls are being served from local slices because Redis cannot be reached. */
+    public boolean servingFromLocalSlice() {
+        return ledger instanceof SlicedBudgetLedger sliced && sliced.usingLocalSlice();
     }
 
     public void close() {

@@ -30,8 +30,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * loop, all on one port. {@link #close()} stops taking traffic before it stops.
  */
 public final class Gateway {
-    /** How often reservations left by calls that never settled (a crashed replica) are charged. */
-    static final Duration EXPIRY_SWEEP = Duration.ofSeconds(30);
+    /**
+     * How often reservations left by calls that never settled (a crashed replica) are charged,
+     * and spend from local slices is replayed into Redis (it also is after any call Redis answers).
+     */
+    static final Duration EXPIRY_SWEEP = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final int port;
@@ -89,9 +92,11 @@ public final class Gateway {
         LoopNotifier notifier = new LoopNotifier(vertx, config.breakers().webhook());
         Clock clock = Clock.systemUTC();
         AtomicReference<Guard> guard = new AtomicReference<>();
-        return Future.all(starting).compose(v -> BudgetServices.start(config, clock)).compose(budgets -> {
-            long sweeper = vertx.setPeriodic(EXPIRY_SWEEP.toMillis(),
-                    id -> budgets.ledger().expireReservations(clock.millis()));
+        return Future.all(starting).compose(v -> BudgetServices.start(config, clock, notifier::paused)).compose(budgets -> {
+            long sweeper = vertx.setPeriodic(EXPIRY_SWEEP.toMillis(), id -> {
+                budgets.ledger().expireReservations(clock.millis());
+                budgets.reconcile();
+            });
             guard.set(new Guard(budgets, notifier, sweeper));
             return RulesService.start(store, config.tiers(), config.rules());
         }).compose(rules -> {

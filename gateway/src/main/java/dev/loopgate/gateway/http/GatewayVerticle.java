@@ -3,6 +3,7 @@ package dev.loopgate.gateway.http;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.pipeline.AuthenticateStage;
@@ -62,7 +63,8 @@ final class GatewayVerticle extends VerticleBase {
                 new AuthenticateStage(runtime.keys()),
                 new ParseRequestStage(),
                 new IdentifyLoopStage(),
-                new IdempotencyStage(store, runtime.budgets().idempotency()),
+                new IdempotencyStage(store, runtime.budgets().idempotency(),
+                        config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW),
                 new EstimateTokensStage(runtime.tokens()),
                 new LoopFactsStage(store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
@@ -100,7 +102,8 @@ final class GatewayVerticle extends VerticleBase {
         new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),
                 runtime.notifier(), runtime.clock()).mount(router);
         router.get("/healthz").handler(HealthHandlers.liveness());
-        router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready(), runtime.budgetStore()::isReachable));
+        router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready(), runtime.budgetStore()::isReachable,
+                runtime.budgets()::servingFromLocalSlice));
         router.errorHandler(404, error(ErrorCode.NOT_FOUND, "Unknown path."));
         router.errorHandler(405, error(ErrorCode.METHOD_NOT_ALLOWED, "This path does not accept that method."));
         router.errorHandler(413, error(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "

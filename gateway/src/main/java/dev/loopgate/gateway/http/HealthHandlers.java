@@ -17,15 +17,21 @@ final class HealthHandlers {
         return ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("{\"status\":\"ok\"}");
     }
 
-    static Handler<RoutingContext> readiness(BooleanSupplier ready, BooleanSupplier budgetStoreReachable) {
+    /**
+     * @param localSlice calls are being served from local budget slices (Redis down, allow policy):
+     *        still ready, and said so
+     */
+    static Handler<RoutingContext> readiness(BooleanSupplier ready, BooleanSupplier budgetStoreReachable,
+            BooleanSupplier localSlice) {
         return ctx -> {
             boolean serving = ready.getAsBoolean();
             boolean budgets = budgetStoreReachable.getAsBoolean();
             String status = !serving ? "draining" : budgets ? "ready" : "budget_store_unavailable";
+            String store = !budgets ? "down" : localSlice.getAsBoolean() ? "local_slice" : "up";
             ctx.response()
                     .setStatusCode(serving && budgets ? 200 : 503)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end("{\"status\":\"" + status + "\",\"budget_store\":\"" + (budgets ? "up" : "down") + "\"}");
+                    .end("{\"status\":\"" + status + "\",\"budget_store\":\"" + store + "\"}");
         };
     }
 }

@@ -9,6 +9,7 @@ import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import java.security.MessageDigest;
@@ -35,10 +36,16 @@ public final class IdempotencyStage implements Stage {
 
     private final BudgetStore budgetStore;
     private final IdempotencyStore store;
+    private final boolean bestEffort;
 
-    public IdempotencyStage(BudgetStore budgetStore, IdempotencyStore store) {
+    /**
+     * @param bestEffort when the store cannot be reached, run the call without the key's
+     *        protection rather than refuse it (the {@code on_redis_down: allow} policy)
+     */
+    public IdempotencyStage(BudgetStore budgetStore, IdempotencyStore store, boolean bestEffort) {
         this.budgetStore = budgetStore;
         this.store = store;
+        this.bestEffort = bestEffort;
     }
 
     @Override
@@ -52,7 +59,14 @@ public final class IdempotencyStage implements Stage {
                     "'" + HEADER + "' must be 1-" + MAX_KEY_LENGTH + " characters.", HEADER);
         }
         String scope = exchange.key().name() + "\n" + exchange.loop().loopId() + "\n" + key;
-        return budgetStore.call(store.claim(scope, sha256(exchange.body()), WAIT)).compose(claim -> {
+        Future<IdempotencyClaim> claimed = bestEffort
+                ? Future.fromCompletionStage(store.claim(scope, sha256(exchange.body()), WAIT), Vertx.currentContext())
+                        .recover(unreachable -> Future.succeededFuture(null))
+                : budgetStore.call(store.claim(scope, sha256(exchange.body()), WAIT));
+        return claimed.compose(claim -> {
+            if (claim == null) {
+                return next.proceed(exchange);
+            }
             if (claim instanceof IdempotencyClaim.First first) {
                 return runFirst(exchange, next, scope, first.token());
             }

@@ -4,6 +4,8 @@ import dev.loopgate.budgets.ledger.Period;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /**
  * Period buckets: where a loop's spend, tokens and reservations of one period are counted.
@@ -14,6 +16,8 @@ import java.time.ZoneOffset;
 public final class Buckets {
     public static final String TOTAL = "total";
     private static final int DAY_KEPT_DAYS = 7;
+    private static final Pattern DAY_NAME = Pattern.compile("d:\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern MONTH_NAME = Pattern.compile("m:\\d{4}-\\d{2}");
 
     private Buckets() {
     }
@@ -34,6 +38,29 @@ public final class Buckets {
             case DAY -> startOf(date.plusDays(1 + DAY_KEPT_DAYS));
             case MONTH -> startOf(date.withDayOfMonth(1).plusMonths(2));
         };
+    }
+
+    /**
+     * When the bucket named {@code bucket} may be deleted, as {@link #expireAt} says for a call
+     * in its period (0 for {@code total}).
+     *
+     * @throws IllegalArgumentException for a name that is not {@code total}, {@code d:yyyy-MM-dd} or {@code m:yyyy-MM}
+     */
+    public static long expireAtOf(String bucket) {
+        try {
+            if (TOTAL.equals(bucket)) {
+                return 0;
+            }
+            if (bucket != null && DAY_NAME.matcher(bucket).matches()) {
+                return expireAt(Period.DAY, startOf(LocalDate.parse(bucket.substring(2))));
+            }
+            if (bucket != null && MONTH_NAME.matcher(bucket).matches()) {
+                return expireAt(Period.MONTH, startOf(LocalDate.parse(bucket.substring(2) + "-01")));
+            }
+        } catch (DateTimeParseException e) {
+            // not a date: refused below
+        }
+        throw new IllegalArgumentException("bucket must be total, d:yyyy-MM-dd or m:yyyy-MM, was '" + bucket + "'");
     }
 
     /** The UTC day, {@code yyyy-MM-dd}: the bucket of key caps. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 public enum LedgerScript {
     RESERVE("reserve_v1.lua", true),
     SETTLE("settle_v1.lua", true),
+    CHARGE("charge_v1.lua", true),
     LOOP("loop_v1.lua", true),
     KEY("key_v1.lua", false);
 

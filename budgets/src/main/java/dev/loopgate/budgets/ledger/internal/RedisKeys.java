@@ -56,7 +56,7 @@ public final class RedisKeys {
         return keys;
     }
 
-    /** KEYS of settle_v1: the loop keys and the reservation's bucket. */
+    /** KEYS of settle_v1 and charge_v1: the loop keys and the bucket charged (the reservation's). */
     public String[] settleKeys(String loopId, long now, String bucket) {
         String[] loopKeys = loopKeys(loopId, now);
         String[] keys = java.util.Arrays.copyOf(loopKeys, loopKeys.length + 1);

@@ -50,6 +50,7 @@ public final class RedisReplies {
         return number(reply, 0) == 1;
     }
 
+    /** A reply of settle_v1 or charge_v1. */
     public static SettleResult settleResult(String loopId, List<Object> reply) {
         return new SettleResult(number(reply, 1), Codec.trip(loopId, (String) reply.get(2)));
     }

@@ -51,6 +51,18 @@ public final class Texts {
                 + " breaker: " + trip.reason();
     }
 
+    /** The refusal of a loop that spent its local slice while the budget store is unreachable. */
+    public static String sliceSpent(String loopId) {
+        return "Loop '" + loopId + "' has used the part of its budget this gateway may spend while the budget store"
+                + " is unreachable";
+    }
+
+    /** The reason of the pause that records, once the budget store is back, a trip made by a local slice. */
+    public static String trippedWhileDown(Trip trip) {
+        return "the " + trip.breaker().name().toLowerCase(Locale.ROOT) + " breaker tripped while the budget store was"
+                + " unreachable: " + trip.reason();
+    }
+
     public static String budgetExceeded(String loopId, long limit, long spent, long reserved, String bucket) {
         return "Loop '" + loopId + "' would exceed its $" + Money.format(limit) + " budget" + Buckets.describe(bucket)
                 + ": $" + Money.format(spent) + " spent and $" + Money.format(reserved) + " reserved";

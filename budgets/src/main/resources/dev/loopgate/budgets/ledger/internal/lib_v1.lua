@@ -1,4 +1,4 @@
--- lib_v1.lua: what every loop script shares; prepended to reserve_v1, settle_v1 and loop_v1.
+-- lib_v1.lua: what every loop script shares; prepended to reserve_v1, settle_v1, charge_v1 and loop_v1.
 --
 -- All keys of one loop start with P = '<ns>:v1:loop:{<loopId>}:' and so share one hash slot
 -- (Redis Cluster). The scripts declare these, in this order:
@@ -145,4 +145,17 @@ local function repeats(gen, hash, window)
   local key = P .. 'rep:' .. (gen or '0') .. ':' .. hash
   redis.call('ZREMRANGEBYSCORE', key, '-inf', int(NOW - window))
   return key, redis.call('ZCARD', key)
+end
+
+-- The spend in the current bucket of the limits' period and, when its USD (else its tokens)
+-- reached the limit, the HARD_BUDGET reason; else nil.
+local function hard_budget(limits, current_key, current)
+  local c = redis.call('HMGET', current_key, 'spent', 'tokens')
+  local spent, used = num(c[1]), num(c[2])
+  if limits.usd > 0 and spent >= limits.usd then
+    return spent, 'spent $' .. usd(spent) .. ' of the $' .. usd(limits.usd) .. ' budget' .. describe(current)
+  elseif limits.tokens > 0 and used >= limits.tokens then
+    return spent, 'used ' .. int(used) .. ' of the ' .. int(limits.tokens) .. ' token budget' .. describe(current)
+  end
+  return spent, nil
 end

@@ -63,13 +63,8 @@ else
   redis.call('HSET', KEYS[1], 'failures', 0)
 end
 
-local c = redis.call('HMGET', current_key, 'spent', 'tokens')
-local spent, used = num(c[1]), num(c[2])
-if limits.usd > 0 and spent >= limits.usd then
-  trip_unless_paused('HARD_BUDGET', 'spent $' .. usd(spent) .. ' of the $' .. usd(limits.usd) .. ' budget'
-    .. describe(current))
-elseif limits.tokens > 0 and used >= limits.tokens then
-  trip_unless_paused('HARD_BUDGET', 'used ' .. int(used) .. ' of the ' .. int(limits.tokens) .. ' token budget'
-    .. describe(current))
+local spent, reason = hard_budget(limits, current_key, current)
+if reason then
+  trip_unless_paused('HARD_BUDGET', reason)
 end
 return { 1, spent, tripped }

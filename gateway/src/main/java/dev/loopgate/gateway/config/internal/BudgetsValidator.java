@@ -67,7 +67,12 @@ final class BudgetsValidator {
         }
         Duration ttl = DurationParser.field(raw.reservationTtl(), "budgets.reservation_ttl",
                 BudgetsConfig.DEFAULT_RESERVATION_TTL, false, problems);
-        return new BudgetsConfig(defaults, loops, keys, ttl, redisDownPolicy(raw.onRedisDown()));
+        double slice = raw.localSlice() == null ? BudgetsConfig.DEFAULT_LOCAL_SLICE : raw.localSlice();
+        if (!(slice > 0 && slice <= 1)) {
+            problems.add("budgets.local_slice", "must be a fraction above 0 and at most 1, got " + slice);
+            slice = BudgetsConfig.DEFAULT_LOCAL_SLICE;
+        }
+        return new BudgetsConfig(defaults, loops, keys, ttl, redisDownPolicy(raw.onRedisDown()), slice);
     }
 
     BreakersConfig breakers(RawBreakersConfig raw) {

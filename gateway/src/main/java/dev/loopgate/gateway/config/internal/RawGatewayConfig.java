@@ -82,7 +82,8 @@ record RawGatewayConfig(
             Map<String, RawBudget> loops,
             Map<String, RawKeyBudget> keys,
             String reservationTtl,
-            String onRedisDown) {
+            String onRedisDown,
+            Double localSlice) {
     }
 
     /** One budget: the default, or a loop override whose fields replace the default's. */

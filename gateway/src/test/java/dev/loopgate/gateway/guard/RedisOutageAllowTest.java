@@ -1,0 +1,128 @@
+package dev.loopgate.gateway.guard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.loopgate.gateway.testing.GatewayHarness;
+import dev.loopgate.gateway.testing.GatewayResponse;
+import dev.loopgate.gateway.testing.Poll;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code on_redis_down: allow}: while Redis is down a replica spends only its local slice of
+ * each budget (10% here), then refuses with 402; when Redis returns, what was spent meanwhile
+ * is charged to the loop in Redis, exactly. Each call costs $0.01 against a $1 budget.
+ */
+class RedisOutageAllowTest {
+    static final String LOOP = "allow-loop";
+    static final Duration RECOVERY = Duration.ofSeconds(45);
+
+    @TempDir
+    static Path dir;
+    static int port;
+    static Process redis;
+    static GatewayHarness gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        port = sparePort();
+        redis = startRedis();
+        gateway = GatewayHarness.started("""
+                server: { host: 127.0.0.1, port: 0 }
+                providers:
+                  primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
+                models:
+                  metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
+                tiers: { mid: [metered] }
+                rules: []
+                redis: { url: "redis://127.0.0.1:%d", namespace: allow }
+                budgets:
+                  default: { usd: 1.0 }
+                  on_redis_down: allow
+                  local_slice: 0.1
+                """.formatted(port) + GatewayHarness.KEYS, "primary");
+        gateway.upstream("primary").answer(BreakersTest.exactCost());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (redis != null) {
+            redis.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aReplicaSpendsItsSliceWhileRedisIsDownAndTheSpendReachesRedisAfter() throws Exception {
+        assertEquals(200, call().status());
+        assertEquals(200, call().status());
+
+        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+
+        for (int i = 0; i < 10; i++) {
+            GatewayResponse served = call();
+            assertEquals(200, served.status(), "call " + i + " within the slice: " + served);
+        }
+        GatewayResponse refused = call();
+        assertEquals(402, refused.status(), refused::toString);
+        assertEquals("budget_exceeded", refused.json().path("error").path("code").asText());
+        GatewayResponse ready = gateway.request(HttpMethod.GET, "/readyz").send();
+        assertEquals(200, ready.status(), ready::toString);
+        assertEquals("local_slice", ready.json().path("budget_store").asText());
+
+        redis = startRedis();
+
+        BigDecimal expected = new BigDecimal("0.12");
+        assertTrue(Poll.until(RECOVERY, () -> {
+            GatewayResponse status = gateway.request(HttpMethod.GET, "/admin/loops/" + LOOP)
+                    .key(GatewayHarness.ADMIN_KEY).send();
+            return status.status() == 200
+                    && expected.compareTo(new BigDecimal(status.json().path("spent_usd").asText())) == 0;
+        }), "the 2 calls before and the 10 during the outage must all be charged in Redis, once");
+        assertEquals(200, call().status());
+    }
+
+    private static GatewayResponse call() {
+        return gateway.post("/v1/chat/completions", """
+                {"model":"auto","max_tokens":100,"messages":[{"role":"user","content":"step %d"}]}"""
+                .formatted(System.nanoTime())).loop(LOOP).send();
+    }
+
+    /** Redis with an append-only file fsynced on every write, so a restart keeps what was spent. */
+    private static Process startRedis() throws IOException {
+        Files.createDirectories(dir);
+        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(Poll.until(Duration.ofSeconds(10), () -> accepts(port)), "redis-server did not start on " + port);
+        return process;
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int sparePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
