@@ -193,6 +193,18 @@ abstract class BudgetLedgerContract {
     }
 
     @Test
+    void onlyTheNewestOccurrencesOfARequestAreRememberedSoAStuckLoopCannotGrowTheStore() {
+        Call call = new Call("l").hash("h");
+        int beyond = BreakerSettings.MAX_REPEATS_KEPT + 40;
+        long last = 0;
+        for (int i = 0; i < beyond; i++) {
+            last = allowed(reserve(call, T0 + i)).repeatCount();
+        }
+        assertEquals(BreakerSettings.MAX_REPEATS_KEPT, last);
+        assertEquals(BreakerSettings.MAX_REPEATS_KEPT, allowed(reserve(call, T0 + beyond)).repeatCount());
+    }
+
+    @Test
     void refusedCallsAreNotCountedAsRepeats() {
         Call big = new Call("l").hash("h").worst(cents(200)).limits(usdLimit(USD));
         refused(reserve(big, T0), RefusalReason.BUDGET_EXCEEDED);
