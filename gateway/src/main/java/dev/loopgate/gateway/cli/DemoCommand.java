@@ -2,6 +2,11 @@ package dev.loopgate.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.gateway.audit.AuditStore;
+import dev.loopgate.gateway.audit.ReportViews;
+import dev.loopgate.gateway.audit.SpendQuery;
+import dev.loopgate.gateway.audit.SpendReport;
+import dev.loopgate.gateway.audit.store.AuditStores;
 import dev.loopgate.gateway.config.ConfigLoader;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.http.Gateway;
@@ -15,6 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -36,6 +43,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", description = "Run a scripted loop through a gateway on simulated providers.")
 final class DemoCommand implements Callable<Integer> {
     private static final String KEY_VARIABLE = "LOOPGATE_DEMO_KEY";
+    private static final String DIR_VARIABLE = "LOOPGATE_DEMO_DIR";
     private static final String LOOP = "demo-refactor";
 
     @Spec
@@ -54,8 +62,10 @@ final class DemoCommand implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         PrintWriter out = spec.commandLine().getOut();
         String key = "lg-demo-" + HexFormat.of().formatHex(randomBytes());
+        Path dir = Files.createTempDirectory("loopgate-demo");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(KEY_VARIABLE, key);
+        env.put(DIR_VARIABLE, dir.toString());
         GatewayConfig config = ConfigLoader.parse(demoConfig(), env);
         Vertx vertx = Vertx.vertx();
         try {
@@ -69,6 +79,7 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.currentThread().join();
             }
             gateway.close().await(10, TimeUnit.SECONDS);
+            printSpend(out, config);
             return allAsExpected ? 0 : 1;
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
@@ -114,6 +125,18 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("%nEvery call went through the real HTTP API; %s.%n",
                 allAsExpected ? "each answered as expected" : "SOME CALLS DID NOT ANSWER AS EXPECTED");
         return allAsExpected;
+    }
+
+    /** What finance sees afterwards: the loop's spend per tier, read back from the audit store. */
+    private static void printSpend(PrintWriter out, GatewayConfig config) {
+        try (AuditStore store = AuditStores.open(config.audit().url(), "demo-report")) {
+            long now = System.currentTimeMillis();
+            SpendReport report = store.spend(new SpendQuery(now - 3_600_000L, now + 60_000L,
+                    List.of(SpendQuery.Dimension.LOOP, SpendQuery.Dimension.TIER)));
+            out.printf("%nSpend by tier, from the audit store (loopgate report --group-by loop,tier):%n%s",
+                    ReportViews.table(report));
+            out.printf("The audit chain %s.%n", store.verify().intact() ? "verifies intact" : "is BROKEN");
+        }
     }
 
     private static String chat(String model, String prompt, boolean stream) {

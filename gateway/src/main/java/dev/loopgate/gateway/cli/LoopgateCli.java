@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Multi-tier model gateway and loop proxy.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, RulesCommand.class, DemoCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, RulesCommand.class, ReportCommand.class,
+            AuditCommand.class, DemoCommand.class})
 public final class LoopgateCli {
     /** Exit code for a configuration that cannot start the gateway. */
     public static final int EXIT_BAD_CONFIG = 2;

@@ -14,7 +14,7 @@ import java.util.Optional;
 public record GatewayConfig(
         ServerConfig server,
         Optional<RedisConfig> redis,
-        Optional<String> auditUrl,
+        AuditConfig audit,
         Map<String, ProviderConfig> providers,
         Map<String, ModelConfig> models,
         TierTable tiers,

@@ -2,6 +2,8 @@ package dev.loopgate.gateway.guard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.ledger.Trip;
+import dev.loopgate.gateway.audit.AuditEntry;
+import dev.loopgate.gateway.audit.AuditLog;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells a human when a loop is paused or resumed: one log line, and a JSON POST to the
- * configured webhook, sent in the background and retried with backoff so a slow or
+ * Tells when a loop is paused or resumed: one log line, an audit row, and a JSON POST to
+ * the configured webhook, sent in the background and retried with backoff so a slow or
  * absent receiver never holds up a call.
  */
 public final class LoopNotifier {
@@ -27,29 +29,41 @@ public final class LoopNotifier {
     static final long[] RETRY_DELAYS_MS = {500, 2_000, 8_000};
     private static final long TIMEOUT_MS = 5_000;
 
+    /** The actor of a pause no person made. */
+    public static final String BREAKER_ACTOR = "loopgate";
+
     private final Vertx vertx;
     private final Optional<URI> webhook;
+    private final AuditLog audit;
     private final HttpClient client;
 
-    public LoopNotifier(Vertx vertx, Optional<URI> webhook) {
+    public LoopNotifier(Vertx vertx, Optional<URI> webhook, AuditLog audit) {
         this.vertx = vertx;
         this.webhook = webhook;
+        this.audit = audit;
         this.client = webhook.isEmpty() ? null
                 : vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
     }
 
-    public void paused(Trip trip) {
+    /** A breaker tripped (actor {@link #BREAKER_ACTOR}) or an admin paused the loop. */
+    public void paused(Trip trip, String actor) {
         LOG.warn("loop {} paused by breaker {}: {}", trip.loopId(), trip.breaker(), trip.reason());
+        String breaker = trip.breaker().name().toLowerCase(Locale.ROOT);
+        audit.append(AuditEntry.admin(trip.atMillis(), BREAKER_ACTOR.equals(actor) ? "loop.trip" : "loop.pause", actor,
+                trip.loopId(), Json.MAPPER.createObjectNode().put("breaker", breaker).put("reason", trip.reason())
+                        .toString()));
         send(Json.MAPPER.createObjectNode()
                 .put("event", "loop_paused")
                 .put("loop_id", trip.loopId())
-                .put("breaker", trip.breaker().name().toLowerCase(Locale.ROOT))
+                .put("breaker", breaker)
                 .put("reason", trip.reason())
                 .put("at", Instant.ofEpochMilli(trip.atMillis()).toString()));
     }
 
     public void resumed(String loopId, String reason, String by, long atMillis) {
         LOG.info("loop {} resumed by {}: {}", loopId, by, reason);
+        audit.append(AuditEntry.admin(atMillis, "loop.resume", by, loopId,
+                Json.MAPPER.createObjectNode().put("reason", reason).toString()));
         send(Json.MAPPER.createObjectNode()
                 .put("event", "loop_resumed")
                 .put("loop_id", loopId)

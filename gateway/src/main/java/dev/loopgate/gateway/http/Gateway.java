@@ -1,5 +1,7 @@
 package dev.loopgate.gateway.http;
 
+import dev.loopgate.gateway.audit.AuditService;
+import dev.loopgate.gateway.audit.CallAuditSink;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ProviderType;
@@ -23,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running gateway: simulated providers first, then one server instance per event
@@ -39,28 +40,44 @@ public final class Gateway {
     private final Vertx vertx;
     private final int port;
     private final List<String> deployments;
-    private final List<SimulatedUpstream> simulated;
-    private final RulesStore store;
-    private final Guard guard;
+    private final Parts parts;
     private final AtomicBoolean ready;
 
-    /** What guards spending, stopped last: calls in flight still settle while the servers drain. */
-    private record Guard(BudgetServices budgets, LoopNotifier notifier, long sweeper) {
-        void close(Vertx vertx) {
+    /**
+     * What the servers use, started before them and stopped after them, so calls in flight
+     * still settle and are audited while the servers drain. Audit is stopped last of all.
+     */
+    private static final class Parts {
+        final List<SimulatedUpstream> simulated = new ArrayList<>();
+        final RulesStore rulesStore;
+        AuditService audit;
+        LoopNotifier notifier;
+        BudgetServices budgets;
+        long sweeper = -1;
+
+        Parts(RulesStore rulesStore) {
+            this.rulesStore = rulesStore;
+        }
+
+        Future<Void> close(Vertx vertx) {
+            List<Future<?>> closing = new ArrayList<>(simulated.stream().<Future<?>>map(SimulatedUpstream::close).toList());
+            closing.add(rulesStore.close());
             vertx.cancelTimer(sweeper);
-            notifier.close();
-            budgets.close();
+            if (notifier != null) {
+                notifier.close();
+            }
+            if (budgets != null) {
+                budgets.close();
+            }
+            return Future.join(closing).transform(done -> audit == null ? Future.<Void>succeededFuture() : audit.close());
         }
     }
 
-    private Gateway(Vertx vertx, int port, List<String> deployments, List<SimulatedUpstream> simulated,
-            RulesStore store, Guard guard, AtomicBoolean ready) {
+    private Gateway(Vertx vertx, int port, List<String> deployments, Parts parts, AtomicBoolean ready) {
         this.vertx = vertx;
         this.port = port;
         this.deployments = deployments;
-        this.simulated = simulated;
-        this.store = store;
-        this.guard = guard;
+        this.parts = parts;
         this.ready = ready;
     }
 
@@ -70,66 +87,69 @@ public final class Gateway {
 
     /**
      * @param instances server instances; one per event loop uses every core
-     * @param sink receives every finished call
+     * @param sink receives every finished call (besides the audit trail)
      */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink) {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1");
         }
-        List<SimulatedUpstream> simulated = new ArrayList<>();
+        Clock clock = Clock.systemUTC();
+        Parts parts = new Parts(RulesStores.forConfig(vertx, config));
         Map<String, URI> simulatedUrls = new HashMap<>();
-        List<Future<?>> starting = new ArrayList<>();
+        List<Future<?>> simulatedStarting = new ArrayList<>();
         config.providers().forEach((name, provider) -> {
             if (provider.type() == ProviderType.SIMULATED) {
                 SimulatedUpstream upstream = new SimulatedUpstream(vertx, provider.simulated());
-                simulated.add(upstream);
-                starting.add(upstream.start().onSuccess(url -> simulatedUrls.put(name, url)));
+                parts.simulated.add(upstream);
+                simulatedStarting.add(upstream.start().onSuccess(url -> simulatedUrls.put(name, url)));
             }
         });
         AtomicBoolean ready = new AtomicBoolean();
         List<String> deployments = new ArrayList<>();
-        RulesStore store = RulesStores.forConfig(vertx, config);
-        LoopNotifier notifier = new LoopNotifier(vertx, config.breakers().webhook());
-        Clock clock = Clock.systemUTC();
-        AtomicReference<Guard> guard = new AtomicReference<>();
-        return Future.all(starting).compose(v -> BudgetServices.start(config, clock, notifier::paused)).compose(budgets -> {
-            long sweeper = vertx.setPeriodic(EXPIRY_SWEEP.toMillis(), id -> {
+        return Future.all(simulatedStarting).compose(v -> AuditService.start(vertx, config.audit(), clock)).compose(audit -> {
+            parts.audit = audit;
+            parts.notifier = new LoopNotifier(vertx, config.breakers().webhook(), audit.log());
+            return BudgetServices.start(config, clock, trip -> parts.notifier.paused(trip, LoopNotifier.BREAKER_ACTOR));
+        }).compose(budgets -> {
+            parts.budgets = budgets;
+            parts.sweeper = vertx.setPeriodic(EXPIRY_SWEEP.toMillis(), id -> {
                 budgets.ledger().expireReservations(clock.millis());
                 budgets.reconcile();
             });
-            guard.set(new Guard(budgets, notifier, sweeper));
-            return RulesService.start(store, config.tiers(), config.rules());
+            return RulesService.start(parts.rulesStore, config.tiers(), config.rules(), parts.audit.log(), clock);
         }).compose(rules -> {
+            CallSink audited = new CallAuditSink(parts.audit.log(), clock);
             GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
-                    new TokenEstimator(), Map.copyOf(simulatedUrls), sink, guard.get().budgets(), new BudgetStore(),
-                    notifier, clock, ready::get);
-            // The first instance binds (perhaps to a free port); the rest share the port it got.
-            GatewayVerticle first = new GatewayVerticle(runtime, config.server().port());
-            return vertx.deployVerticle(first).compose(id -> {
-                deployments.add(id);
-                int port = first.actualPort();
-                if (instances == 1) {
-                    return Future.succeededFuture(port);
-                }
-                return vertx.deployVerticle(() -> new GatewayVerticle(runtime, port),
-                                new DeploymentOptions().setInstances(instances - 1))
-                        .map(rest -> {
-                            deployments.add(rest);
-                            return port;
-                        });
-            });
+                    new TokenEstimator(), Map.copyOf(simulatedUrls), call -> {
+                        audited.record(call);
+                        sink.record(call);
+                    }, parts.budgets, new BudgetStore(), parts.notifier, parts.audit, clock, ready::get);
+            return deploy(vertx, runtime, config.server().port(), instances, deployments);
         }).map(port -> {
             ready.set(true);
-            return new Gateway(vertx, port, deployments, simulated, store, guard.get(), ready);
+            return new Gateway(vertx, port, deployments, parts, ready);
         }).recover(failure -> {
             deployments.forEach(vertx::undeploy);
-            simulated.forEach(SimulatedUpstream::close);
-            store.close();
-            notifier.close();
-            if (guard.get() != null) {
-                guard.get().close(vertx);
+            return parts.close(vertx).transform(closed -> Future.failedFuture(failure));
+        });
+    }
+
+    /** The first instance binds (perhaps to a free port); the rest share the port it got. */
+    private static Future<Integer> deploy(Vertx vertx, GatewayRuntime runtime, int port, int instances,
+            List<String> deployments) {
+        GatewayVerticle first = new GatewayVerticle(runtime, port);
+        return vertx.deployVerticle(first).compose(id -> {
+            deployments.add(id);
+            int bound = first.actualPort();
+            if (instances == 1) {
+                return Future.succeededFuture(bound);
             }
-            return Future.failedFuture(failure);
+            return vertx.deployVerticle(() -> new GatewayVerticle(runtime, bound),
+                            new DeploymentOptions().setInstances(instances - 1))
+                    .map(rest -> {
+                        deployments.add(rest);
+                        return bound;
+                    });
         });
     }
 
@@ -142,17 +162,12 @@ public final class Gateway {
     }
 
     /**
-     * Reports not-ready, lets calls in flight finish (bounded), then stops the servers,
-     * their upstream pools, the simulated providers and the rules store.
+     * Reports not-ready, lets calls in flight finish (bounded), then stops the servers, what
+     * they used, and last the audit writer, which flushes every row first.
      */
     public Future<Void> close() {
         ready.set(false);
         List<Future<?>> servers = deployments.stream().<Future<?>>map(vertx::undeploy).toList();
-        return Future.join(servers).transform(stopped -> {
-            List<Future<?>> rest = new ArrayList<>(simulated.stream().<Future<?>>map(SimulatedUpstream::close).toList());
-            rest.add(store.close());
-            guard.close(vertx);
-            return Future.join(rest);
-        }).mapEmpty();
+        return Future.join(servers).transform(stopped -> parts.close(vertx));
     }
 }

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.http;
 
+import dev.loopgate.gateway.audit.AuditService;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.guard.BudgetServices;
@@ -24,6 +25,7 @@ record GatewayRuntime(
         BudgetServices budgets,
         BudgetStore budgetStore,
         LoopNotifier notifier,
+        AuditService audit,
         Clock clock,
         BooleanSupplier ready) {
 }

@@ -59,7 +59,7 @@ final class GatewayVerticle extends VerticleBase {
         BudgetLedger ledger = runtime.budgets().ledger();
         BudgetStore store = runtime.budgetStore();
         Pipeline pipeline = new Pipeline(List.of(
-                new RecordStage(runtime.sink()),
+                new RecordStage(runtime.sink(), config.audit().contentChars()),
                 new AuthenticateStage(runtime.keys()),
                 new ParseRequestStage(),
                 new IdentifyLoopStage(),
@@ -97,10 +97,11 @@ final class GatewayVerticle extends VerticleBase {
         router.post("/v1/chat/completions").handler(body).handler(new ProxyHandler(Endpoint.CHAT_COMPLETIONS, pipeline));
         router.post("/v1/embeddings").handler(body).handler(new ProxyHandler(Endpoint.EMBEDDINGS, pipeline));
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
-        router.route("/admin/*").handler(new AdminAuth(runtime.keys()));
+        router.route("/admin/*").handler(RoleAuth.admin(runtime.keys()));
+        new ReportsRoutes(runtime.audit().store(), runtime.clock()).mount(router, RoleAuth.reports(runtime.keys()));
         new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.clock()).mount(router);
         new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),
-                runtime.notifier(), runtime.clock()).mount(router);
+                runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
         router.get("/healthz").handler(HealthHandlers.liveness());
         router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready(), runtime.budgetStore()::isReachable,
                 runtime.budgets()::servingFromLocalSlice));

@@ -10,6 +10,8 @@ import dev.loopgate.budgets.ledger.LoopEvent;
 import dev.loopgate.budgets.ledger.LoopStatus;
 import dev.loopgate.budgets.ledger.Period;
 import dev.loopgate.budgets.ledger.Trip;
+import dev.loopgate.gateway.audit.AuditEntry;
+import dev.loopgate.gateway.audit.AuditLog;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -37,14 +39,16 @@ final class LoopsAdminRoutes {
     private static final long BODY_LIMIT = 64 * 1024;
 
     private final BudgetStore store;
+    private final AuditLog audit;
     private final BudgetLedger ledger;
     private final BudgetsConfig budgets;
     private final LoopNotifier notifier;
     private final Clock clock;
 
     LoopsAdminRoutes(BudgetStore store, BudgetLedger ledger, BudgetsConfig budgets, LoopNotifier notifier,
-            Clock clock) {
+            AuditLog audit, Clock clock) {
         this.store = store;
+        this.audit = audit;
         this.ledger = ledger;
         this.budgets = budgets;
         this.notifier = notifier;
@@ -75,10 +79,10 @@ final class LoopsAdminRoutes {
 
     private void pause(RoutingContext ctx) {
         String reason = reason(ctx, false);
-        AdminBodies.respond(ctx, store.call(ledger.pause(loopId(ctx), reason, AdminAuth.key(ctx).name(),
+        AdminBodies.respond(ctx, store.call(ledger.pause(loopId(ctx), reason, RoleAuth.key(ctx).name(),
                 clock.millis())).map(loop -> {
                     if (loop.pausedBy() != null) {
-                        notifier.paused(loop.pausedBy());
+                        notifier.paused(loop.pausedBy(), RoleAuth.key(ctx).name());
                     }
                     return status(loop, true);
                 }));
@@ -86,7 +90,7 @@ final class LoopsAdminRoutes {
 
     private void resume(RoutingContext ctx) {
         String reason = reason(ctx, true);
-        String by = AdminAuth.key(ctx).name();
+        String by = RoleAuth.key(ctx).name();
         long now = clock.millis();
         AdminBodies.respond(ctx, store.call(ledger.resume(loopId(ctx), reason, by, now)).map(loop -> {
             notifier.resumed(loop.loopId(), reason, by, now);
@@ -98,7 +102,10 @@ final class LoopsAdminRoutes {
         String loopId = loopId(ctx);
         JsonNode body = AdminBodies.json(ctx);
         BudgetLimits override = body.isEmpty() ? null : limits(body, budgets.forLoop(loopId).limits());
+        String actor = RoleAuth.key(ctx).name();
         AdminBodies.respond(ctx, store.call(ledger.setLimits(loopId, override))
+                .andThen(set -> audit.append(AuditEntry.admin(clock.millis(), "loop.budget", actor, loopId,
+                        override == null ? "{\"override\":null}" : limits(override).toString())))
                 .compose(v -> store.call(ledger.status(loopId)))
                 .map(loop -> status(loop, true)));
     }

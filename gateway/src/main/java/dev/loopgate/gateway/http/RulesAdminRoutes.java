@@ -72,7 +72,7 @@ final class RulesAdminRoutes {
     }
 
     private void replace(RoutingContext ctx) {
-        String author = AdminAuth.key(ctx).name();
+        String author = RoleAuth.key(ctx).name();
         AdminBodies.respond(ctx, rules.put(text(ctx), author, comment(ctx)).map(RulesJson::version));
     }
 
@@ -98,7 +98,7 @@ final class RulesAdminRoutes {
     }
 
     private void rollback(RoutingContext ctx) {
-        String author = AdminAuth.key(ctx).name();
+        String author = RoleAuth.key(ctx).name();
         AdminBodies.respond(ctx, rules.rollback(versionParam(ctx), author, comment(ctx)).map(RulesJson::version));
     }
 

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.Usage;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -14,6 +15,10 @@ import dev.loopgate.rules.RouteDecision;
  *        stream that had started keeps its 200 and says how it ended in {@code streamEnd}
  * @param errorCode our error code when the call failed, else null
  * @param streamEnd how a stream ended, or null for whole answers and failures
+ * @param rulesVersion the routing rules version that decided, or -1
+ * @param firstByteNanos upstream time to its response, or -1 when no upstream answered
+ * @param content the request's messages (or input) as JSON, cut to the configured size, when
+ *        the operator stores content; else null
  */
 public record CallRecord(
         String requestId,
@@ -32,9 +37,14 @@ public record CallRecord(
         long promptTokenEstimate,
         Usage usage,
         long costNanos,
-        long durationNanos) {
+        long durationNanos,
+        long rulesVersion,
+        long firstByteNanos,
+        String idempotencyKey,
+        String requestHash,
+        String content) {
 
-    static CallRecord of(Exchange exchange, Reply reply, Throwable failure, long endNanos) {
+    static CallRecord of(Exchange exchange, Reply reply, Throwable failure, long endNanos, int contentLimit) {
         KeyConfig key = exchange.key();
         ParsedRequest request = exchange.request();
         RouteDecision route = exchange.route();
@@ -64,6 +74,20 @@ public record CallRecord(
                 exchange.promptTokenEstimate(),
                 reply == null ? Usage.NONE : reply.usage(),
                 exchange.costNanos(),
-                endNanos - exchange.startNanos());
+                endNanos - exchange.startNanos(),
+                exchange.rulesVersion(),
+                exchange.upstreamFirstByteNanos() == 0 ? -1 : exchange.upstreamFirstByteNanos() - exchange.startNanos(),
+                exchange.requestHeaders().get("Idempotency-Key"),
+                exchange.requestHash(),
+                content(request, contentLimit));
+    }
+
+    private static String content(ParsedRequest request, int limit) {
+        if (limit <= 0 || request == null) {
+            return null;
+        }
+        JsonNode json = request.json();
+        String text = (json.has("messages") ? json.get("messages") : json.path("input")).toString();
+        return text.length() <= limit ? text : text.substring(0, limit);
     }
 }

@@ -35,6 +35,8 @@ public final class Exchange {
     private long repeatCount;
     private Reservation reservation;
     private List<byte[]> streamCapture;
+    private long rulesVersion = -1;
+    private long upstreamFirstByteNanos;
 
     public Exchange(String requestId, Endpoint endpoint, long startNanos, MultiMap requestHeaders, Buffer body,
             HttpServerResponse response) {
@@ -174,5 +176,23 @@ public final class Exchange {
 
     public void streamCapture(List<byte[]> streamCapture) {
         this.streamCapture = streamCapture;
+    }
+
+    /** The routing rules version that decided the call, or -1 before routing. */
+    public long rulesVersion() {
+        return rulesVersion;
+    }
+
+    public void rulesVersion(long rulesVersion) {
+        this.rulesVersion = rulesVersion;
+    }
+
+    /** When the answering upstream's response began ({@link System#nanoTime()}), or 0 when none did. */
+    public long upstreamFirstByteNanos() {
+        return upstreamFirstByteNanos;
+    }
+
+    public void upstreamFirstByteNanos(long nanos) {
+        this.upstreamFirstByteNanos = nanos;
     }
 }

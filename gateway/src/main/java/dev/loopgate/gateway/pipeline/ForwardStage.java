@@ -78,6 +78,7 @@ public final class ForwardStage implements Stage {
                 return Future.failedFuture(clientClosed());
             }
             attempts.current = response;
+            exchange.upstreamFirstByteNanos(System.nanoTime());
             int status = response.status();
             if (status >= 200 && status < 300) {
                 exchange.responseHeaders().set(ResponseHeaders.MODEL, model.id());

@@ -69,7 +69,7 @@ public final class ReserveStage implements Stage {
     private GatewayException refusal(BudgetDecision.Refused refused, long worstCase, long now) {
         if (refused.reason() == RefusalReason.LOOP_PAUSED) {
             if (refused.trip() != null && refused.trip().atMillis() == now) {
-                notifier.paused(refused.trip());
+                notifier.paused(refused.trip(), LoopNotifier.BREAKER_ACTOR);
             }
             return refused.trip() == null ? new GatewayException(ErrorCode.LOOP_PAUSED, refused.message())
                     : LoopPausedErrors.of(refused.trip());

@@ -31,6 +31,7 @@ public final class RouteStage implements Stage {
     public Future<Reply> apply(Exchange exchange, Chain next) {
         ActiveRules.Version version = rules.current();
         Decision decision = version.rules().decide(new ExchangeFacts(exchange, clock.millis()));
+        exchange.rulesVersion(version.number());
         exchange.responseHeaders().set(ResponseHeaders.RULES_VERSION, Long.toString(version.number()));
         exchange.responseHeaders().set(ResponseHeaders.RULE, decision.rule());
         if (decision instanceof RejectDecision reject) {

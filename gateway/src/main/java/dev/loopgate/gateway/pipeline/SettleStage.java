@@ -113,7 +113,7 @@ public final class SettleStage implements Stage {
 
     private void reported(Exchange exchange, Reply reply, SettleResult settled) {
         if (settled.trip() != null) {
-            notifier.paused(settled.trip());
+            notifier.paused(settled.trip(), LoopNotifier.BREAKER_ACTOR);
         }
         if (reply instanceof Reply.Complete) {
             exchange.responseHeaders().set(LOOP_SPEND_HEADER, Money.format(settled.spentNanos()));

@@ -1,5 +1,7 @@
 package dev.loopgate.gateway.rules;
 
+import dev.loopgate.gateway.audit.AuditEntry;
+import dev.loopgate.gateway.audit.AuditLog;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.rules.store.RulesStore;
@@ -11,6 +13,7 @@ import dev.loopgate.rules.TierTable;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +31,15 @@ public final class RulesService {
     private final RulesStore store;
     private final TierTable tiers;
     private final ActiveRules active;
+    private final AuditLog audit;
+    private final Clock clock;
 
-    private RulesService(RulesStore store, TierTable tiers, ActiveRules active) {
+    private RulesService(RulesStore store, TierTable tiers, ActiveRules active, AuditLog audit, Clock clock) {
         this.store = store;
         this.tiers = tiers;
         this.active = active;
+        this.audit = audit;
+        this.clock = clock;
     }
 
     /**
@@ -41,11 +48,13 @@ public final class RulesService {
      * gateway's tiers and models: routing by other rules than the rest of the cluster
      * would be worse than not starting.
      */
-    public static Future<RulesService> start(RulesStore store, TierTable tiers, RuleSet configured) {
+    public static Future<RulesService> start(RulesStore store, TierTable tiers, RuleSet configured, AuditLog audit,
+            Clock clock) {
         return store.publishIfEmpty(configured.document().toString(), CONFIG_AUTHOR, "rules from the configuration file")
                 .map(current -> {
                     RulesService service = new RulesService(store, tiers,
-                            new ActiveRules(new ActiveRules.Version(current.version(), compile(current, tiers))));
+                            new ActiveRules(new ActiveRules.Version(current.version(), compile(current, tiers))), audit,
+                            clock);
                     store.onChange(service::onPublished);
                     LOG.info("routing by rules version {} ({} rules)", current.version(),
                             service.active.current().rules().size());
@@ -106,6 +115,8 @@ public final class RulesService {
             LOG.info("rules version {} published by {} ({} rules){}", published.version(), author, rules.size(),
                     comment == null || comment.isBlank() ? "" : ": " + comment);
             active.apply(new ActiveRules.Version(published.version(), rules));
+            audit.append(AuditEntry.admin(clock.millis(), "rules.put", author, null, Json.MAPPER.createObjectNode()
+                    .put("version", published.version()).put("comment", comment).put("rules", rules.size()).toString()));
         });
     }
 

@@ -100,7 +100,7 @@ class ConfigLoaderTest {
 
         assertEquals(new ServerConfig("0.0.0.0", 8080, 4_194_304), config.server());
         assertEquals(Optional.of(new RedisConfig("redis://127.0.0.1:6379", RedisConfig.DEFAULT_NAMESPACE)), config.redis());
-        assertEquals(Optional.of("jdbc:sqlite:./data/audit.db"), config.auditUrl());
+        assertEquals("jdbc:sqlite:./data/audit.db", config.audit().url());
 
         assertEquals(Set.of("openai", "anthropic", "local"), config.providers().keySet());
         ProviderConfig openai = config.providers().get("openai");
@@ -158,7 +158,7 @@ class ConfigLoaderTest {
         assertEquals(new ServerConfig(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT,
                 ServerConfig.DEFAULT_MAX_BODY_BYTES), config.server());
         assertEquals(Optional.empty(), config.redis());
-        assertEquals(Optional.empty(), config.auditUrl());
+        assertEquals(AuditConfig.DEFAULTS, config.audit());
         ProviderConfig sim = config.providers().get("sim");
         assertEquals(Timeouts.DEFAULTS, sim.timeouts());
         assertEquals(ProviderConfig.DEFAULT_MAX_CONNECTIONS, sim.maxConnections());
@@ -392,7 +392,7 @@ class ConfigLoaderTest {
             }
         } else if (value instanceof String || value instanceof byte[] || value instanceof Number
                 || value instanceof Enum<?> || value instanceof Duration || value instanceof URI
-                || value instanceof Glob || value instanceof JsonNode) {
+                || value instanceof Glob || value instanceof JsonNode || value instanceof Path) {
             out.add(value);
         } else {
             fail("unexpected type in the config: " + value.getClass());

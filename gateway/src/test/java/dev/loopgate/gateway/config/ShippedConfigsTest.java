@@ -23,7 +23,7 @@ class ShippedConfigsTest {
                 "POSTGRES_PASSWORD", "secret"));
         assertEquals("mid", config.tiers().defaultTier());
         assertEquals("redis://redis:6379", config.redis().orElseThrow().url());
-        assertTrue(config.auditUrl().orElseThrow().startsWith("jdbc:postgresql:"));
+        assertTrue(config.audit().url().startsWith("jdbc:postgresql:"));
     }
 
     @Test
@@ -32,7 +32,7 @@ class ShippedConfigsTest {
         try (InputStream in = getClass().getResourceAsStream("/demo/gateway.yaml")) {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        GatewayConfig config = ConfigLoader.parse(yaml, Map.of("LOOPGATE_DEMO_KEY", DUMMY_KEY));
+        GatewayConfig config = ConfigLoader.parse(yaml, Map.of("LOOPGATE_DEMO_KEY", DUMMY_KEY, "LOOPGATE_DEMO_DIR", "/tmp/demo"));
         assertEquals(Set.of("frontier", "mid", "light"), config.tiers().tiers().keySet());
         config.providers().values().forEach(p -> assertEquals(ProviderType.SIMULATED, p.type()));
         assertEquals(DefaultRules.compile(config.tiers()).ruleIds(), config.rules().ruleIds(),

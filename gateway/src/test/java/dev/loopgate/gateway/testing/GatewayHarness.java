@@ -11,6 +11,9 @@ import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -85,6 +88,7 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
     private RecordingSink sink;
     private Gateway gateway;
     private HttpClient client;
+    private Path auditDir;
 
     private GatewayHarness(String yaml, String... upstreamNames) {
         this.yaml = yaml;
@@ -140,17 +144,34 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
                 env.put(variable + "_URL", upstream.baseUrl());
                 env.put(variable + "_API_KEY", apiKeyOf(name));
             }
-            GatewayConfig config = ConfigLoader.parse(yaml, env);
+            auditDir = Files.createTempDirectory("loopgate-audit");
+            GatewayConfig config = ConfigLoader.parse(withAudit(yaml, auditDir), env);
             sink = new RecordingSink();
             gateway = await(Gateway.start(vertx, config, 1, sink));
             client = vertx.createHttpClient(new HttpClientOptions()
                     .setDefaultHost("127.0.0.1")
                     .setDefaultPort(gateway.port()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             upstreams.values().forEach(TestUpstream::close);
             await(vertx.close());
             throw e;
         }
+    }
+
+    /** Every gateway under test audits into a store of its own, unless the test names one. */
+    private static String withAudit(String yaml, Path dir) {
+        if (yaml.contains("\naudit:") || yaml.startsWith("audit:")) {
+            return yaml;
+        }
+        return yaml + "\naudit: { url: \"jdbc:sqlite:" + dir.resolve("audit.db") + "\", spool_dir: \""
+                + dir.resolve("spool") + "\" }\n";
+    }
+
+    /** The audit store file of this gateway. */
+    public Path auditDb() {
+        return auditDir.resolve("audit.db");
     }
 
     /** The provider key the gateway sends to the named upstream. */
@@ -206,6 +227,18 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
             upstreams.values().forEach(TestUpstream::close);
             upstreams.clear();
             await(vertx.close());
+            deleteRecursively(auditDir);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

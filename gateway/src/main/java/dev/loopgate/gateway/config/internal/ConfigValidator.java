@@ -2,6 +2,7 @@ package dev.loopgate.gateway.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
+import dev.loopgate.gateway.config.AuditConfig;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
@@ -13,12 +14,13 @@ import dev.loopgate.gateway.config.ServerConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawModelConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawRedisConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawServerConfig;
-import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawUrlConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawAuditConfig;
 import dev.loopgate.rules.DefaultRules;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.RulesException;
 import dev.loopgate.rules.TierTable;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -51,7 +53,7 @@ final class ConfigValidator {
     GatewayConfig validate(RawGatewayConfig raw) {
         ServerConfig server = server(raw.server());
         Optional<RedisConfig> redis = redis(raw.redis());
-        Optional<String> auditUrl = url(raw.audit(), "audit", List.of("jdbc:sqlite:", "jdbc:postgresql:"));
+        AuditConfig audit = audit(raw.audit());
         Map<String, ProviderConfig> providers = providers(raw);
         Map<String, ModelConfig> models = models(raw);
         TierTable tiers = tiers(raw);
@@ -63,7 +65,7 @@ final class ConfigValidator {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new GatewayConfig(server, redis, auditUrl, providers, models, tiers, keys,
+        return new GatewayConfig(server, redis, audit, providers, models, tiers, keys,
                 rules, budgets, breakers);
     }
 
@@ -133,8 +135,23 @@ final class ConfigValidator {
         return ok;
     }
 
-    private Optional<String> url(RawUrlConfig raw, String section, List<String> schemes) {
-        return raw == null ? Optional.empty() : url(raw.url(), section, schemes);
+    private AuditConfig audit(RawAuditConfig raw) {
+        if (raw == null) {
+            return AuditConfig.DEFAULTS;
+        }
+        String url = raw.url() == null ? AuditConfig.DEFAULT_URL
+                : url(raw.url(), "audit", List.of("jdbc:sqlite:", "jdbc:postgresql:")).orElse(AuditConfig.DEFAULT_URL);
+        Path spool = raw.spoolDir() == null ? AuditConfig.DEFAULT_SPOOL_DIR : Path.of(raw.spoolDir());
+        int chars = Boolean.TRUE.equals(raw.storeContent())
+                ? raw.contentChars() == null ? AuditConfig.DEFAULT_CONTENT_CHARS : raw.contentChars() : 0;
+        if (chars < 0 || raw.contentChars() != null && raw.contentChars() <= 0) {
+            problems.add("audit.content_chars", "must be positive, got " + raw.contentChars());
+        }
+        int retention = raw.retentionDays() == null ? 0 : raw.retentionDays();
+        if (retention < 0) {
+            problems.add("audit.retention_days", "must be 0 (keep everything) or positive, got " + retention);
+        }
+        return new AuditConfig(url, spool, Math.max(chars, 0), Math.max(retention, 0));
     }
 
     private Optional<String> url(String url, String section, List<String> schemes) {

@@ -15,7 +15,7 @@ import java.util.Map;
 record RawGatewayConfig(
         RawServerConfig server,
         RawRedisConfig redis,
-        RawUrlConfig audit,
+        RawAuditConfig audit,
         Map<String, RawProviderConfig> providers,
         Map<String, RawModelConfig> models,
         Map<String, List<String>> tiers,
@@ -33,8 +33,9 @@ record RawGatewayConfig(
     record RawRedisConfig(String url, String namespace) {
     }
 
-    /** {@code audit:}: a connection URL. */
-    record RawUrlConfig(String url) {
+    /** {@code audit:}. */
+    record RawAuditConfig(String url, String spoolDir, Boolean storeContent, Integer contentChars,
+            Integer retentionDays) {
     }
 
     /** One entry of {@code providers:}; the last three only for the simulated type. */

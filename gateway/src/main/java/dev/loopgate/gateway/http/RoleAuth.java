@@ -8,16 +8,33 @@ import dev.loopgate.gateway.error.GatewayException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
-/** Lets only admin keys through to {@code /admin/*}; the key is kept for the handlers as the author of changes. */
-final class AdminAuth implements Handler<RoutingContext> {
-    private static final String KEY = "loopgate.admin-key";
+/**
+ * Lets only keys of the given roles through (admin for {@code /admin/*}, finance or admin
+ * for {@code /reports/*}); the key is kept for the handlers, e.g. as the author of changes.
+ */
+final class RoleAuth implements Handler<RoutingContext> {
+    private static final String KEY = "loopgate.key";
 
     private final ApiKeyRegistry keys;
+    private final Set<Role> roles;
+    private final String needs;
 
-    AdminAuth(ApiKeyRegistry keys) {
+    private RoleAuth(ApiKeyRegistry keys, Set<Role> roles, String needs) {
         this.keys = keys;
+        this.roles = roles;
+        this.needs = needs;
+    }
+
+    static RoleAuth admin(ApiKeyRegistry keys) {
+        return new RoleAuth(keys, EnumSet.of(Role.ADMIN), "an admin key");
+    }
+
+    static RoleAuth reports(ApiKeyRegistry keys) {
+        return new RoleAuth(keys, EnumSet.of(Role.FINANCE, Role.ADMIN), "a finance or admin key");
     }
 
     @Override
@@ -27,16 +44,16 @@ final class AdminAuth implements Handler<RoutingContext> {
         if (key.isEmpty()) {
             ctx.fail(new GatewayException(ErrorCode.INVALID_API_KEY,
                     authorization == null ? "No API key provided." : "Incorrect API key provided."));
-        } else if (key.get().role() != Role.ADMIN) {
+        } else if (!roles.contains(key.get().role())) {
             ctx.fail(new GatewayException(ErrorCode.FORBIDDEN,
-                    "Key '" + key.get().name() + "' has role " + key.get().role().wireName() + "; this needs an admin key."));
+                    "Key '" + key.get().name() + "' has role " + key.get().role().wireName() + "; this needs " + needs + "."));
         } else {
             ctx.put(KEY, key.get());
             ctx.next();
         }
     }
 
-    /** The admin key that was let through. */
+    /** The key that was let through. */
     static KeyConfig key(RoutingContext ctx) {
         return ctx.get(KEY);
     }

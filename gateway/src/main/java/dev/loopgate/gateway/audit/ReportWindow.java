@@ -1,0 +1,73 @@
+package dev.loopgate.gateway.audit;
+
+import dev.loopgate.gateway.audit.SpendQuery.Dimension;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Reads what finance asks for: {@code from} and {@code to} as UTC dates ({@code 2026-11-01};
+ * a {@code to} date includes that whole day) or instants ({@code 2026-11-01T12:00:00Z}),
+ * by default the last 30 days; {@code group_by} as a comma list of dimensions.
+ */
+public final class ReportWindow {
+    static final Duration DEFAULT_SPAN = Duration.ofDays(30);
+
+    private ReportWindow() {
+    }
+
+    /** [from, to) in epoch millis. */
+    public static long[] window(String from, String to, Clock clock) {
+        long end = to == null || to.isBlank() ? clock.millis() : parse(to, "to", true);
+        long start = from == null || from.isBlank() ? end - DEFAULT_SPAN.toMillis() : parse(from, "from", false);
+        if (end <= start) {
+            throw new IllegalArgumentException("'to' must be after 'from'");
+        }
+        return new long[] {start, end};
+    }
+
+    public static SpendQuery spend(String from, String to, String groupBy, Clock clock) {
+        long[] window = window(from, to, clock);
+        return new SpendQuery(window[0], window[1], dimensions(groupBy));
+    }
+
+    static List<Dimension> dimensions(String groupBy) {
+        if (groupBy == null || groupBy.isBlank()) {
+            return List.of(Dimension.LOOP);
+        }
+        List<Dimension> dimensions = new ArrayList<>();
+        for (String name : groupBy.split(",")) {
+            try {
+                Dimension dimension = Dimension.valueOf(name.strip().toUpperCase(Locale.ROOT));
+                if (!dimensions.contains(dimension)) {
+                    dimensions.add(dimension);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'group_by' takes " + Arrays.stream(Dimension.values())
+                        .map(ReportViews::name).collect(Collectors.joining(", ")) + "; got '" + name.strip() + "'");
+            }
+        }
+        return dimensions;
+    }
+
+    private static long parse(String value, String name, boolean endOfDay) {
+        try {
+            if (value.length() == 10) {
+                LocalDate day = LocalDate.parse(value);
+                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            }
+            return Instant.parse(value).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + name + "' must be a date like 2026-11-01 or an instant like"
+                    + " 2026-11-01T12:00:00Z, got '" + value + "'");
+        }
+    }
+}

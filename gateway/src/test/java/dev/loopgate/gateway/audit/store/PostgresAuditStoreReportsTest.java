@@ -1,0 +1,8 @@
+package dev.loopgate.gateway.audit.store;
+
+class PostgresAuditStoreReportsTest extends AuditStoreReportsContract {
+    @Override
+    TestDatabase newDatabase() {
+        return new PostgresTestDatabase();
+    }
+}
