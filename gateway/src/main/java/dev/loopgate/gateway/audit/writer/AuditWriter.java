@@ -42,16 +42,26 @@ import org.slf4j.LoggerFactory;
  * loop never waits, and no entry is dropped.
  *
  * <h2>What a crash can lose</h2>
- * {@code kill -9} (or a power loss) loses only entries still in memory: submitted but neither
- * acknowledged by the store nor forced into the spool — {@link Stats#queued()}. That is at most
- * one flush interval's worth of submissions (plus a batch the store is still committing, for at
- * most one more interval: after that it is in the spool). A spooled entry survives; replay is
- * at least once, so after a crash a batch can reach the store twice in two cases only: the
- * process died after the store committed a batch and before the spool recorded that (the
- * offset file is replaced atomically right after each acknowledgement, so the window is one
- * file write), or it died while a store call that had run longer than a flush interval was
- * still open and that call went on to commit. A store call that fails ambiguously (the
- * connection drops during COMMIT, but the database committed) is replayed too.
+ * {@code kill -9} (or a power loss) loses only entries still in memory: submitted, but neither
+ * acknowledged by the store nor forced into the spool ({@link Stats#queued()}). What survives is
+ * always a prefix of the queue's order (each caller's own order included), never one with a
+ * hole. The writer takes the queue at least
+ * every flush interval, so while the store commits a batch within the interval the loss is at
+ * most one flush interval's worth of submissions (200 ms; less when {@code batchSize} fills
+ * sooner) plus the batch being committed. A store call that has run for one flush interval is
+ * copied into the spool with everything behind it, so with a slow store (not a failing one) the
+ * worst case is about three intervals' worth. A burst beyond {@code queueCapacity} is spooled as
+ * soon as the writer sees it.
+ *
+ * <h2>Duplicates</h2>
+ * Replay is at least once. A batch the store failed is retried as exactly the same batch, so a
+ * store that recognises a batch it committed unseen (the JDBC store does, from its chain head,
+ * e.g. when the connection drops during COMMIT) stores it once. A batch can reach the store
+ * twice only across a crash or a timed-out close: the process stopped after the store committed
+ * a batch from the spool and before the spool recorded that (the offset file is replaced
+ * atomically right after each acknowledgement: a window of one small file write), or while a
+ * store call older than one flush interval (its batch in the spool "in doubt") was still open
+ * and that call went on to commit.
  *
  * <p>{@link #close} stops accepting, writes everything queued and spooled into the store and
  * stops, within a timeout; what the store has not taken by then stays in the spool for the
@@ -77,7 +87,7 @@ public final class AuditWriter implements AutoCloseable {
             long spoolPending, long dropped, String lastError) {
     }
 
-    final Shared shared;
+    private final Shared shared;
     private final WriterLoop loop;
     private final Thread thread;
 
@@ -160,11 +170,10 @@ public final class AuditWriter implements AutoCloseable {
      */
     public void close(Duration timeout) {
         synchronized (shared) {
-            if (shared.closed) {
-                return;
+            if (!shared.closed) {
+                shared.closeDeadline = System.nanoTime() + timeout.toNanos();
+                shared.closed = true;
             }
-            shared.closeDeadline = System.nanoTime() + timeout.toNanos();
-            shared.closed = true;
         }
         LockSupport.unpark(thread);
         join(timeout.plus(WriterLoop.RESERVATION_GRACE).plusSeconds(5));

@@ -308,9 +308,24 @@ final class Spool implements Closeable {
         return dir.resolve("audit-spool-" + logGeneration + ".log");
     }
 
+    /** Opens (creating) a log; a new one's folder entry is forced too, so a power loss keeps the file. */
     private FileChannel openLog(long logGeneration) throws IOException {
-        return FileChannel.open(logFile(logGeneration), StandardOpenOption.CREATE, StandardOpenOption.READ,
+        Path file = logFile(logGeneration);
+        boolean created = !Files.exists(file);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        if (created) {
+            forceFolder();
+        }
+        return channel;
+    }
+
+    private void forceFolder() {
+        try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
+            folder.force(true);
+        } catch (IOException e) {
+            // Not every platform can open a folder; the file's own data is forced regardless.
+        }
     }
 
     /** {generation, offset}; a missing file is {0, 0}, an unreadable one replays its generation from 0. */

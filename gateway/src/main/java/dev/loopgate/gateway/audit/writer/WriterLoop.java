@@ -7,10 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -37,26 +34,6 @@ final class WriterLoop {
     /** A slow store or bursts can start a spool episode every second; say so at most this often. */
     static final long EPISODE_LOG_NANOS = Duration.ofMinutes(1).toNanos();
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
-
-    /** One {@code store.append} under way; {@code segment} is its copy in the spool, if any. */
-    private static final class StoreCall {
-        final List<AuditEntry> entries;
-        final boolean replay;
-        final long startedAt;
-        final CompletableFuture<Void> done;
-        Spool.Segment segment;
-
-        StoreCall(List<AuditEntry> entries, boolean replay, long startedAt, CompletableFuture<Void> done) {
-            this.entries = entries;
-            this.replay = replay;
-            this.startedAt = startedAt;
-            this.done = done;
-        }
-
-        boolean unspooled() {
-            return segment == null;
-        }
-    }
 
     private final AuditStore store;
     private final Spool spool;
@@ -219,20 +196,17 @@ final class WriterLoop {
     }
 
     private StoreCall call(List<AuditEntry> entries, boolean replay, long now) {
-        List<AuditEntry> batch = Collections.unmodifiableList(entries);
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> store.append(batch), storeCalls);
-        done.whenComplete((ignored, failure) -> wake.run());
-        return new StoreCall(batch, replay, now, done);
+        return StoreCall.start(store, storeCalls, entries, replay, now, wake);
     }
 
     private boolean finishStoreCall(long now) {
-        if (inFlight == null || !inFlight.done.isDone()) {
+        if (inFlight == null || !inFlight.isDone()) {
             return false;
         }
         StoreCall call = inFlight;
         inFlight = null;
         int count = call.entries.size();
-        Throwable failure = failureOf(call.done);
+        Throwable failure = call.failure();
         if (failure == null) {
             written += count;
             retryDelay = FIRST_RETRY_NANOS;
@@ -254,7 +228,7 @@ final class WriterLoop {
                 }
             }
         } else {
-            lastError = describe(failure);
+            lastError = StoreCall.describe(failure);
             if (!storeFailing) {
                 storeFailing = true;
                 episodeLogged = true;
@@ -399,26 +373,5 @@ final class WriterLoop {
 
     private static long earlier(long a, long b) {
         return a - b < 0 ? a : b;
-    }
-
-    /** The failure and its root cause, e.g. "could not append 500 audit rows (PSQLException: Connection refused)". */
-    private static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String text = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-        return root == failure ? text : text + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-    }
-
-    private static Throwable failureOf(CompletableFuture<Void> done) {
-        try {
-            done.join();
-            return null;
-        } catch (CompletionException e) {
-            return e.getCause() == null ? e : e.getCause();
-        } catch (RuntimeException e) {
-            return e;
-        }
     }
 }
