@@ -3,10 +3,7 @@ package dev.loopgate.gateway.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.Usage;
-import dev.loopgate.gateway.config.ConfigException;
-import dev.loopgate.gateway.config.ConfigLoader;
 import dev.loopgate.gateway.config.GatewayConfig;
-import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.rules.ExplainFacts;
 import dev.loopgate.gateway.rules.RulesJson;
 import dev.loopgate.gateway.tokens.TokenEstimator;
@@ -29,59 +26,18 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code rules validate|explain|simulate}: work with routing rules offline, against a config's tiers and prices. */
 @Command(name = "rules", description = "Check, explain and simulate routing rules offline.",
         subcommands = {RulesCommand.Validate.class, RulesCommand.Explain.class, RulesCommand.Simulate.class})
 final class RulesCommand {
 
-    /** What every rules command needs: the config whose tiers, models and prices the rules are judged by. */
-    static final class ConfigOption {
-        @Spec(Spec.Target.MIXEE)
-        CommandSpec spec;
-
-        @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "gateway.yaml",
-                description = "the gateway.yaml whose tiers, models and prices apply (default: ${DEFAULT-VALUE});"
-                        + " secrets it references need not be set")
-        Path config;
-
-        GatewayConfig load() {
-            return ConfigLoader.load(config, new OfflineEnvironment(System.getenv()));
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        PrintWriter err() {
-            return spec.commandLine().getErr();
-        }
-
-        /** Runs a command body; bad config, rules or input end it with exit 2 and the problems. */
-        int run(Callable<Integer> body) throws Exception {
-            try {
-                return body.call();
-            } catch (ConfigException e) {
-                err().println(config + ": " + e.getMessage());
-            } catch (RulesException e) {
-                err().println(e.getMessage());
-            } catch (GatewayException | IllegalArgumentException e) {
-                err().println("invalid input: " + e.getMessage());
-            } catch (IOException e) {
-                err().println("cannot read input: " + e.getMessage());
-            }
-            return LoopgateCli.EXIT_BAD_CONFIG;
-        }
-    }
-
     @Command(name = "validate", description = "Check a rules file; exit 2 and list every problem when it is bad.")
     static final class Validate implements Callable<Integer> {
         @Mixin
-        ConfigOption options;
+        OfflineConfig options;
 
         @Parameters(paramLabel = "FILE", description = "rules as YAML or JSON")
         Path rules;
@@ -99,7 +55,7 @@ final class RulesCommand {
     @Command(name = "explain", description = "Show how rules decide one request, rule by rule.")
     static final class Explain implements Callable<Integer> {
         @Mixin
-        ConfigOption options;
+        OfflineConfig options;
 
         @Option(names = "--rules", paramLabel = "FILE", description = "rules to use (default: the config's)")
         Path rules;
@@ -140,7 +96,7 @@ final class RulesCommand {
     @Command(name = "simulate", description = "Replay recorded calls through the config's rules and candidate rules.")
     static final class Simulate implements Callable<Integer> {
         @Mixin
-        ConfigOption options;
+        OfflineConfig options;
 
         @Option(names = "--rules", paramLabel = "FILE", required = true, description = "the candidate rules")
         Path rules;

@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
+import dev.loopgate.gateway.testing.RedisServerProcess;
 import io.vertx.core.http.HttpMethod;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,14 +27,12 @@ class RedisOutageAllowTest {
 
     @TempDir
     static Path dir;
-    static int port;
-    static Process redis;
+    static RedisServerProcess redis;
     static GatewayHarness gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        port = sparePort();
-        redis = startRedis();
+        redis = RedisServerProcess.start(dir);
         gateway = GatewayHarness.started("""
                 server: { host: 127.0.0.1, port: 0 }
                 providers:
@@ -47,12 +41,12 @@ class RedisOutageAllowTest {
                   metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
                 tiers: { mid: [metered] }
                 rules: []
-                redis: { url: "redis://127.0.0.1:%d", namespace: allow }
+                redis: { url: "%s", namespace: allow }
                 budgets:
                   default: { usd: 1.0 }
                   on_redis_down: allow
                   local_slice: 0.1
-                """.formatted(port) + GatewayHarness.KEYS, "primary");
+                """.formatted(redis.url()) + GatewayHarness.KEYS, "primary");
         gateway.upstream("primary").answer(BreakersTest.exactCost());
     }
 
@@ -62,7 +56,7 @@ class RedisOutageAllowTest {
             gateway.close();
         }
         if (redis != null) {
-            redis.destroyForcibly();
+            redis.close();
         }
     }
 
@@ -71,7 +65,7 @@ class RedisOutageAllowTest {
         assertEquals(200, call().status());
         assertEquals(200, call().status());
 
-        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        redis.kill();
 
         for (int i = 0; i < 10; i++) {
             GatewayResponse served = call();
@@ -84,7 +78,7 @@ class RedisOutageAllowTest {
         assertEquals(200, ready.status(), ready::toString);
         assertEquals("local_slice", ready.json().path("budget_store").asText());
 
-        redis = startRedis();
+        redis.restart();
 
         BigDecimal expected = new BigDecimal("0.12");
         assertTrue(Poll.until(RECOVERY, () -> {
@@ -102,27 +96,6 @@ class RedisOutageAllowTest {
                 .formatted(System.nanoTime())).loop(LOOP).send();
     }
 
-    /** Redis with an append-only file fsynced on every write, so a restart keeps what was spent. */
-    private static Process startRedis() throws IOException {
-        Files.createDirectories(dir);
-        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", dir.toString(), "--save", "", "--appendonly", "yes", "--appendfsync", "always")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(Poll.until(Duration.ofSeconds(10), () -> accepts(port)), "redis-server did not start on " + port);
-        return process;
-    }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static int sparePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
+import dev.loopgate.gateway.testing.RedisServerProcess;
 import io.vertx.core.http.HttpMethod;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,16 +24,14 @@ class RedisOutageTest {
             {"model":"small","messages":[{"role":"user","content":"Next step?"}]}""";
     static final Duration RECOVERY = Duration.ofSeconds(45);
 
-    static int port;
-    static Process redis;
+    static RedisServerProcess redis;
     static GatewayHarness gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        port = sparePort();
-        redis = startRedis(port);
+        redis = RedisServerProcess.start(null);
         gateway = GatewayHarness.started(GatewayHarness.STANDARD.replace("rules: []\n",
-                "rules: []\nredis: { url: \"redis://127.0.0.1:" + port + "\", namespace: outage }\n"), "primary");
+                "rules: []\nredis: { url: \"" + redis.url() + "\", namespace: outage }\n"), "primary");
     }
 
     @AfterAll
@@ -45,7 +40,7 @@ class RedisOutageTest {
             gateway.close();
         }
         if (redis != null) {
-            redis.destroyForcibly();
+            redis.close();
         }
     }
 
@@ -54,7 +49,7 @@ class RedisOutageTest {
         assertEquals(200, call().status());
         assertEquals(200, gateway.request(HttpMethod.GET, "/readyz").send().status());
 
-        redis.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        redis.kill();
 
         for (int i = 0; i < 5; i++) {
             GatewayResponse refused = call();
@@ -65,7 +60,7 @@ class RedisOutageTest {
         assertEquals(503, ready.status());
         assertEquals("down", ready.json().path("budget_store").asText());
 
-        redis = startRedis(port);
+        redis.restart();
 
         assertTrue(Poll.until(RECOVERY, () -> {
             GatewayResponse response = call();
@@ -79,25 +74,6 @@ class RedisOutageTest {
         return gateway.post("/v1/chat/completions", CHAT).loop("outage-loop").send();
     }
 
-    private static Process startRedis(int port) throws IOException {
-        Process process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(Poll.until(Duration.ofSeconds(10), () -> accepts(port)), "redis-server did not start on " + port);
-        return process;
-    }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 
-    private static int sparePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
