@@ -157,10 +157,6 @@ public final class Gateway {
         return port;
     }
 
-    public boolean isReady() {
-        return ready.get();
-    }
-
     /**
      * Reports not-ready, lets calls in flight finish (bounded), then stops the servers, what
      * they used, and last the audit writer, which flushes every row first.

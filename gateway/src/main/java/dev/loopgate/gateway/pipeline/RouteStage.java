@@ -7,6 +7,7 @@ import dev.loopgate.gateway.rules.ActiveRules;
 import dev.loopgate.rules.Decision;
 import dev.loopgate.rules.RejectDecision;
 import dev.loopgate.rules.RouteDecision;
+import dev.loopgate.rules.RuleSet;
 import io.vertx.core.Future;
 import java.time.Clock;
 
@@ -16,9 +17,6 @@ import java.time.Clock;
  * it decided in the response headers.
  */
 public final class RouteStage implements Stage {
-    /** The rule id a decision carries when the requested model is neither a tier nor a model. */
-    static final String UNKNOWN_MODEL_RULE = "model:unknown";
-
     private final ActiveRules rules;
     private final Clock clock;
 
@@ -35,7 +33,7 @@ public final class RouteStage implements Stage {
         exchange.responseHeaders().set(ResponseHeaders.RULES_VERSION, Long.toString(version.number()));
         exchange.responseHeaders().set(ResponseHeaders.RULE, decision.rule());
         if (decision instanceof RejectDecision reject) {
-            throw UNKNOWN_MODEL_RULE.equals(reject.rule())
+            throw RuleSet.RULE_UNKNOWN_MODEL.equals(reject.rule())
                     ? new GatewayException(ErrorCode.INVALID_REQUEST, reject.message(), "model")
                     : new GatewayException(ErrorCode.FORBIDDEN,
                             "Rejected by routing rule '" + reject.rule() + "': " + reject.message());
