@@ -17,6 +17,10 @@ import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -134,10 +138,13 @@ public final class Gateway {
         });
     }
 
-    /** The first instance binds (perhaps to a free port); the rest share the port it got. */
+    /**
+     * The first instance binds; the rest share its port. Vert.x shares a listener by the port
+     * asked for, so with several instances a free port is chosen first rather than asking for 0.
+     */
     private static Future<Integer> deploy(Vertx vertx, GatewayRuntime runtime, int port, int instances,
             List<String> deployments) {
-        GatewayVerticle first = new GatewayVerticle(runtime, port);
+        GatewayVerticle first = new GatewayVerticle(runtime, port == 0 && instances > 1 ? freePort() : port);
         return vertx.deployVerticle(first).compose(id -> {
             deployments.add(id);
             int bound = first.actualPort();
@@ -155,6 +162,14 @@ public final class Gateway {
 
     public int port() {
         return port;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port to listen on", e);
+        }
     }
 
     /**
