@@ -140,7 +140,8 @@ wait_http "http://127.0.0.1:$UPSTREAM_PORT/" 30
 load() {   # target workload url [loadgen flags...]; headers come from HEADERS
   local target=$1 workload=$2 url=$3; shift 3
   local out="$RUN/$target.$workload.json"
-  local line
+  local line started
+  started=$(date +%H:%M:%S)
   if line=$(java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$url" "${HEADERS[@]}" \
       --loop-ids "$LOOP_IDS" --meta "target=$target" --meta "workload=$workload" --out "$out" "$@" \
       2> "$RUN/$target.$workload.err"); then
@@ -148,6 +149,7 @@ load() {   # target workload url [loadgen flags...]; headers come from HEADERS
   else
     log "  $target $workload: load generator failed (see $RUN/$target.$workload.err)"; rm -f "$out"
   fi
+  echo "$target.$workload $started $(date +%H:%M:%S)" >> "$RUN/times.txt"
 }
 
 workloads() {   # target url
@@ -308,18 +310,27 @@ for target in $TARGETS; do
   esac
 done
 
-# ---- results ----
-# Processes outside this run that used ≥ 20% of a core in a 5 s sample (another benchmark, a build...).
-others=$(awk -v jar="$JAR" -v gw="$GATEWAY_JAR" -v run="$RUN" '
+# ---- results --------------------------------------------------------------------------------
+# Processes outside this run that used ≥ 20% of a core in a 5 s sample (another benchmark, a build...),
+# and the workloads they overlapped: those figures are suspect.
+awk -v jar="$JAR" -v gw="$GATEWAY_JAR" -v run="$RUN" '
+  /^top - / { time = $3; header = 0; next }
   /^ *PID / { header = 1; next }
   header && NF >= 12 && $9 + 0 >= 20 {
     cmd = ""; for (i = 12; i <= NF; i++) cmd = cmd " " $i
-    if (index(cmd, jar) || index(cmd, gw) || index(cmd, run) || cmd ~ /loopgate-peers|redis-server|nginx|top -b/) next
-    n++; sum += $9; if (!(cmd in seen)) { seen[cmd] = 1; names = names (names ? "; " : "") substr(cmd, 2, 80) }
-  }
-  END { if (n) printf "%d process samples (5 s each) at %.0f%% of a core on average: %s", n, sum / n, names }' "$RUN/top.txt")
-echo "Other busy processes during the run=${others:-none seen (no process outside the run above 20% of a core in any 5 s sample)}" >> "$RUN/machine.txt"
-----------------------------------------------------------------------------
+    if (index(cmd, jar) || index(cmd, gw) || index(cmd, run) || cmd ~ /loopgate-peers|shared\/peers|portkey|redis-server|nginx|top -b/) next
+    printf "%s %.0f %s\n", time, $9, substr(cmd, 2, 60)
+  }' "$RUN/top.txt" > "$RUN/others.txt"
+if [ -s "$RUN/others.txt" ]; then
+  disturbed=$(awk 'NR == FNR { busy[NR] = $1; cpu[NR] = $2; n = NR; next }
+    { hit = 0; for (i = 1; i <= n; i++) if (busy[i] >= $2 && busy[i] <= $3 && cpu[i] > hit) hit = cpu[i]
+      if (hit) printf "%s%s (%d%%)", (out++ ? ", " : ""), $1, hit }' "$RUN/others.txt" "$RUN/times.txt")
+  echo "Other busy processes=$(cut -d' ' -f3- "$RUN/others.txt" | sort | uniq -c | sort -rn | head -3 | awk '{$1 = $1 "×"; print}' | paste -sd ';' -)" >> "$RUN/machine.txt"
+  echo "Workloads they overlapped (suspect; the most CPU they took in a 5 s sample)=${disturbed:-none}" >> "$RUN/machine.txt"
+else
+  echo "Other busy processes=none (no process outside the run above 20% of a core in any 5 s sample)" >> "$RUN/machine.txt"
+fi
+
 profile_flag=()
 if ls "$RUN"/*.profile.md >/dev/null 2>&1; then
   cat "$RUN"/redis-per-call.md "$RUN"/loopgate-governed.profile.md "$RUN"/loopgate-embedded.profile.md \
