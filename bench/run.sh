@@ -23,7 +23,7 @@ BENCH="$ROOT/bench"
 PEERS=${PEERS_DIR:-$ROOT/../shared/peers}
 TARGETS=${BENCH_TARGETS:-"direct nginx portkey loopgate-embedded loopgate-governed"}
 DURATION=${BENCH_DURATION:-10s}
-WARMUP_FIRST=${BENCH_WARMUP_FIRST:-5s}
+WARMUP_FIRST=${BENCH_WARMUP_FIRST:-15s}
 WARMUP=${BENCH_WARMUP:-3s}
 RAMP=${BENCH_RAMP:-"1 10 50 100 200"}
 RAMP_DURATION=${BENCH_RAMP_DURATION:-5s}
@@ -35,8 +35,16 @@ LOOP_IDS=${BENCH_LOOP_IDS:-10}
 PROFILE=${BENCH_PROFILE:-1}
 BASE=${BENCH_PORT_BASE:-19900}
 RESULTS=${BENCH_RESULTS:-$BENCH/results}
-LOOPGATE_JAVA_OPTS=${LOOPGATE_JAVA_OPTS:-"-XX:+UseZGC -Xms1g -Xmx1g -XX:+ExitOnOutOfMemoryError -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"}
+LOOPGATE_JAVA_OPTS=${LOOPGATE_JAVA_OPTS:-"-XX:+UseG1GC -Xms1g -Xmx1g -XX:+ExitOnOutOfMemoryError -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"}
 TOOL_JAVA_OPTS=${TOOL_JAVA_OPTS:-"-XX:+UseParallelGC -Xms512m -Xmx512m"}
+
+# BENCH_PIN=1: the target (nginx, Portkey or Loopgate) on CPU 0, the load generator, the mock and a
+# private Redis on the others (taskset), so they stop taking CPU from what they measure. Off by
+# default: on 2 cores the load generator and the mock then share one core and cap every target.
+PIN_TARGET=(); PIN_TOOLS=()
+if [ "${BENCH_PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+  PIN_TARGET=(taskset -c 0); PIN_TOOLS=(taskset -c "1-$(( $(nproc) - 1 ))")
+fi
 
 UPSTREAM_PORT=$((BASE + 1)); NGINX_PORT=$((BASE + 2)); PORTKEY_PORT=$((BASE + 3))
 EMBEDDED_PORT=$((BASE + 4)); GOVERNED_PORT=$((BASE + 5)); REDIS_PORT=$((BASE + 6))
@@ -120,6 +128,11 @@ portkey_version=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' \
   echo "Loopgate=$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- gateway budgets routing-rules || echo ' + uncommitted changes')"
   echo "Loopgate JVM flags=$LOOPGATE_JAVA_OPTS (serve: one event loop per core)"
   echo "Load generator and mock JVM flags=$TOOL_JAVA_OPTS"
+  if [ ${#PIN_TARGET[@]} -gt 0 ]; then
+    echo "CPU pinning=target on CPU 0 (${PIN_TARGET[*]}); load generator, mock and a private Redis on ${PIN_TOOLS[*]}; a shared Redis is not pinned"
+  else
+    echo "CPU pinning=none: every process may run on every core"
+  fi
   echo "Mock upstream=Vert.x, 2 event loops, answers at once: 200 B of content, or 50 SSE chunks of 8 B 2 ms apart"
   echo "Requests=one small chat call (system + user message, max_tokens 64, model auto), a different user message each, X-Loop-Id over $LOOP_IDS loops, keep-alive HTTP/1.1"
   echo "settings=Each target gets ${WARMUP_FIRST} of warm-up before its first workload and ${WARMUP} before the others, then ${DURATION} measured per workload; the ramp ${RAMP_WARMUP} + ${RAMP_DURATION} per level. Command: \`bench/run.sh\`."
@@ -131,7 +144,7 @@ PIDS+=($!)
 
 # ---- the mock upstream ----------------------------------------------------------------------
 log "mock upstream on :$UPSTREAM_PORT"
-java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.MockUpstream --port "$UPSTREAM_PORT" --event-loops 2 \
+"${PIN_TOOLS[@]}" java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.MockUpstream --port "$UPSTREAM_PORT" --event-loops 2 \
   --content-bytes 200 --chunks 50 --chunk-interval 2ms --chunk-bytes 8 > "$RUN/mock.log" 2>&1 &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/" 30
@@ -142,7 +155,7 @@ load() {   # target workload url [loadgen flags...]; headers come from HEADERS
   local out="$RUN/$target.$workload.json"
   local line started
   started=$(date +%H:%M:%S)
-  if line=$(java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$url" "${HEADERS[@]}" \
+  if line=$("${PIN_TOOLS[@]}" java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$url" "${HEADERS[@]}" \
       --loop-ids "$LOOP_IDS" --meta "target=$target" --meta "workload=$workload" --out "$out" "$@" \
       2> "$RUN/$target.$workload.err"); then
     log "  $target $workload: $line"
@@ -182,7 +195,7 @@ start_loopgate() {   # target port config-template [rules]
   sed -e "s/@PORT@/$port/; s/@UPSTREAM_PORT@/$UPSTREAM_PORT/; s/@KEY@/$KEY/" \
       -e "s#@REDIS_URL@#$REDIS_URL#; s/@REDIS_NS@/$NS/" "$template" > "$dir/gateway.yaml"
   [ -n "$rules" ] && grep -v '^#' "$rules" >> "$dir/gateway.yaml"
-  (cd "$dir" && exec java $LOOPGATE_JAVA_OPTS -jar "$GATEWAY_JAR" serve --config "$dir/gateway.yaml" > "$dir/loopgate.log" 2>&1) &
+  (cd "$dir" && exec "${PIN_TARGET[@]}" java $LOOPGATE_JAVA_OPTS -jar "$GATEWAY_JAR" serve --config "$dir/gateway.yaml" > "$dir/loopgate.log" 2>&1) &
   LOOPGATE_PID=$!
   PIDS+=("$LOOPGATE_PID")
   wait_http "http://127.0.0.1:$port/readyz" 60
@@ -194,7 +207,7 @@ profile_loopgate() {   # target url: JFR on the running Loopgate under the close
   # The JDK's "profile" settings with Java samples every 1 ms instead of 10 ms: more samples in 20 s.
   java_home=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')
   sed '/method-sampling-java-interval/s#>[0-9]* ms<#>1 ms<#' "$java_home/lib/jfr/profile.jfc" > "$jfc"
-  java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$url" "${HEADERS[@]}" --loop-ids "$LOOP_IDS" \
+  "${PIN_TOOLS[@]}" java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$url" "${HEADERS[@]}" --loop-ids "$LOOP_IDS" \
     --mode closed --connections "$CLOSED_CONNECTIONS" --warmup 3s --duration 24s \
     --meta "target=$target" --meta workload=closed-under-jfr --out "$RUN/$target.profile-load.json" \
     > "$RUN/$target.profile-load.txt" 2>&1 &
@@ -239,7 +252,7 @@ redis_per_call() {   # url: Redis commands per call of the full-governance Loopg
   } > "$RUN/redis-per-call.md"
   for c in 1 $CLOSED_CONNECTIONS; do
     redis_stats "$RUN/redis-before.txt"
-    java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$url" "${HEADERS[@]}" --loop-ids "$LOOP_IDS" \
+    "${PIN_TOOLS[@]}" java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$url" "${HEADERS[@]}" --loop-ids "$LOOP_IDS" \
       --mode closed --connections "$c" --warmup 0s --duration 5s --out "$RUN/redis-c$c.load.json" > /dev/null 2>&1 || true
     sleep 1
     redis_stats "$RUN/redis-after.txt"
@@ -263,13 +276,13 @@ for target in $TARGETS; do
       url="http://127.0.0.1:$UPSTREAM_PORT/v1/chat/completions"
       smoke "$url" && workloads direct "$url" ;;
     nginx)
-      "$PEERS/start-nginx.sh" "$NGINX_PORT" "127.0.0.1:$UPSTREAM_PORT" >&2; NGINX_STARTED=1
+      "${PIN_TARGET[@]}" "$PEERS/start-nginx.sh" "$NGINX_PORT" "127.0.0.1:$UPSTREAM_PORT" >&2; NGINX_STARTED=1
       set_headers "Authorization: Bearer $KEY"
       url="http://127.0.0.1:$NGINX_PORT/v1/chat/completions"
       smoke "$url" && workloads nginx "$url"
       "$PEERS/stop.sh" nginx; NGINX_STARTED=0 ;;
     portkey)
-      "$PEERS/start-portkey.sh" "$PORTKEY_PORT" >&2; PORTKEY_STARTED=1
+      "${PIN_TARGET[@]}" "$PEERS/start-portkey.sh" "$PORTKEY_PORT" >&2; PORTKEY_STARTED=1
       set_headers "Authorization: Bearer $KEY" "x-portkey-provider: openai" \
         "x-portkey-custom-host: http://127.0.0.1:$UPSTREAM_PORT/v1"
       url="http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions"
@@ -290,7 +303,7 @@ for target in $TARGETS; do
       elif redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
         REDIS_URL="redis://127.0.0.1:6379"
       else
-        redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$RUN/redis.log" 2>&1 &
+        "${PIN_TOOLS[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no > "$RUN/redis.log" 2>&1 &
         PRIVATE_REDIS_PID=$!
         REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
         for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -318,7 +331,7 @@ awk -v jar="$JAR" -v gw="$GATEWAY_JAR" -v run="$RUN" '
   /^ *PID / { header = 1; next }
   header && NF >= 12 && $9 + 0 >= 20 {
     cmd = ""; for (i = 12; i <= NF; i++) cmd = cmd " " $i
-    if (index(cmd, jar) || index(cmd, gw) || index(cmd, run) || cmd ~ /loopgate-peers|shared\/peers|portkey|redis-server|nginx|top -b/) next
+    if (index(cmd, jar) || index(cmd, gw) || index(cmd, run) || cmd ~ /loopgate-peers|shared\/peers|portkey|redis-server|nginx|top -b|<defunct>/) next
     printf "%s %.0f %s\n", time, $9, substr(cmd, 2, 60)
   }' "$RUN/top.txt" > "$RUN/others.txt"
 if [ -s "$RUN/others.txt" ]; then

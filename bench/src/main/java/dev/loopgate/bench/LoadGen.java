@@ -142,7 +142,8 @@ public final class LoadGen {
                 .put("duration_s", seconds)
                 .put("warmup_s", options.warmup().toMillis() / 1000.0)
                 .put("stream", options.stream())
-                .put("loop_ids", options.loopIds());
+                .put("loop_ids", options.loopIds())
+                .put("same_body", options.sameBody());
         if (options.openLoop()) {
             json.put("rate", options.rate());
         }

@@ -21,6 +21,7 @@ record LoadOptions(
         int eventLoops,
         boolean stream,
         boolean includeUsage,
+        boolean sameBody,
         int loopIds,
         String model,
         int maxTokens,
@@ -28,7 +29,7 @@ record LoadOptions(
         String out) {
 
     static final Set<String> FLAGS = Set.of("url", "header", "mode", "connections", "rate", "duration", "warmup",
-            "timeout", "drain", "event-loops", "stream", "include-usage", "loop-ids", "model", "max-tokens", "meta",
+            "timeout", "drain", "event-loops", "stream", "include-usage", "same-body", "loop-ids", "model", "max-tokens", "meta",
             "out");
 
     LoadOptions {
@@ -63,6 +64,7 @@ record LoadOptions(
                 flags.integer("event-loops", cores),
                 flags.bool("stream"),
                 flags.bool("include-usage"),
+                flags.bool("same-body"),
                 flags.integer("loop-ids", 0),
                 flags.string("model", "auto"),
                 flags.integer("max-tokens", 64),

@@ -152,7 +152,7 @@ final class LoadVerticle extends VerticleBase {
             }
             HttpClientConnection connection = acquired.result();
             connection.request(request)
-                    .compose(r -> r.send(bodies.body(seq)))
+                    .compose(r -> r.send(bodies.body(options.sameBody() ? 0 : seq)))
                     .onComplete(result -> {
                         if (result.failed()) {
                             pool.discard(connection);
