@@ -30,6 +30,7 @@ import java.util.TreeMap;
 public final class MemoryLoop {
     private static final long RATE_WINDOW_SECONDS = 60;
     private static final int REPEAT_SWEEP_SIZE = 1_000;
+    private static final ArrayDeque<Long> NO_OCCURRENCES = new ArrayDeque<>(0);
 
     private final String loopId;
     private final ChargeListener listener;
@@ -44,6 +45,8 @@ public final class MemoryLoop {
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final Map<String, Held> held = new HashMap<>();
     private final Map<String, ArrayDeque<Long>> repeats = new HashMap<>();
+    /** The map size at which stale request hashes are next swept out (doubles, so sweeping stays O(1) per call). */
+    private int repeatSweepAt = REPEAT_SWEEP_SIZE;
     private final TreeMap<Long, Long> spendBySecond = new TreeMap<>();
     private final ArrayDeque<LoopEvent> events = new ArrayDeque<>();
 
@@ -227,7 +230,7 @@ public final class MemoryLoop {
 
     public LoopFacts peek(String requestHash, BudgetLimits configured, BreakerSettings breakers, long now) {
         BudgetLimits limits = effective(configured);
-        long repeatCount = !counted(requestHash) ? 0 : occurrences(requestHash, breakers.repeatWindowMillis(), now).size();
+        long repeatCount = !counted(requestHash) ? 0 : earlierOccurrences(requestHash, breakers.repeatWindowMillis(), now);
         return new LoopFacts(pausedBy, budgetUsed(currentBucket(limits.period(), now), limits), repeatCount);
     }
 
@@ -244,6 +247,7 @@ public final class MemoryLoop {
             pausedBy = null;
             failures = 0;
             repeats.clear();
+            repeatSweepAt = REPEAT_SWEEP_SIZE;
             spendBySecond.clear();
             record(new LoopEvent(LoopEvent.RESUME, null, reason, by, now));
         }
@@ -335,13 +339,25 @@ public final class MemoryLoop {
 
     /** This request's earlier occurrences still inside the sliding window ({@code now - t < window}). */
     private ArrayDeque<Long> occurrences(String requestHash, long window, long now) {
-        if (repeats.size() > REPEAT_SWEEP_SIZE) {
+        if (repeats.size() > repeatSweepAt) {
             repeats.values().removeIf(times -> times.isEmpty() || times.peekLast() <= now - window);
+            repeatSweepAt = Math.max(REPEAT_SWEEP_SIZE, 2 * repeats.size());
         }
         ArrayDeque<Long> times = repeats.computeIfAbsent(requestHash, h -> new ArrayDeque<>());
-        while (!times.isEmpty() && times.peekFirst() <= now - window) {
+        dropBefore(times, now - window);
+        return times;
+    }
+
+    /** Like {@link #occurrences} but read-only: a peek leaves no entry behind. */
+    private long earlierOccurrences(String requestHash, long window, long now) {
+        ArrayDeque<Long> times = repeats.getOrDefault(requestHash, NO_OCCURRENCES);
+        dropBefore(times, now - window);
+        return times.size();
+    }
+
+    private static void dropBefore(ArrayDeque<Long> times, long cutoff) {
+        while (!times.isEmpty() && times.peekFirst() <= cutoff) {
             times.removeFirst();
         }
-        return times;
     }
 }
