@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -139,25 +140,25 @@ public final class Gateway {
     }
 
     /**
-     * The first instance binds; the rest share its port. Vert.x shares a listener by the port
-     * asked for, so with several instances a free port is chosen first rather than asking for 0.
+     * All instances in one deployment: Vert.x gives the instances of one deployment consecutive
+     * event loops, so N instances on N loops each get their own (deployed one by one, a context
+     * created in between can put two on the same loop and leave a core idle). Vert.x shares a
+     * listener by the port asked for, so with several instances a free port is chosen first
+     * rather than asking for 0.
      */
     private static Future<Integer> deploy(Vertx vertx, GatewayRuntime runtime, int port, int instances,
             List<String> deployments) {
-        GatewayVerticle first = new GatewayVerticle(runtime, port == 0 && instances > 1 ? freePort() : port);
-        return vertx.deployVerticle(first).compose(id -> {
-            deployments.add(id);
-            int bound = first.actualPort();
-            if (instances == 1) {
-                return Future.succeededFuture(bound);
-            }
-            return vertx.deployVerticle(() -> new GatewayVerticle(runtime, bound),
-                            new DeploymentOptions().setInstances(instances - 1))
-                    .map(rest -> {
-                        deployments.add(rest);
-                        return bound;
-                    });
-        });
+        int listenOn = port == 0 && instances > 1 ? freePort() : port;
+        List<GatewayVerticle> created = new CopyOnWriteArrayList<>();
+        return vertx.deployVerticle(() -> {
+                    GatewayVerticle verticle = new GatewayVerticle(runtime, listenOn);
+                    created.add(verticle);
+                    return verticle;
+                }, new DeploymentOptions().setInstances(instances))
+                .map(id -> {
+                    deployments.add(id);
+                    return created.get(0).actualPort();
+                });
     }
 
     public int port() {

@@ -3,6 +3,7 @@ package dev.loopgate.budgets.idempotency.internal;
 import dev.loopgate.budgets.idempotency.IdempotencyClaim;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.StoredAnswer;
+import dev.loopgate.budgets.internal.LuaScript;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -41,9 +42,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     static final Duration FIRST_POLL = Duration.ofMillis(20);
     static final Duration MAX_POLL = Duration.ofMillis(500);
 
-    private static final LuaScript CLAIM = LuaScript.load("claim_v1.lua");
-    private static final LuaScript COMPLETE = LuaScript.load("complete_v1.lua");
-    private static final LuaScript ABANDON = LuaScript.load("abandon_v1.lua");
+    private static final LuaScript CLAIM = LuaScript.load(RedisIdempotencyStore.class, "claim_v1.lua");
+    private static final LuaScript COMPLETE = LuaScript.load(RedisIdempotencyStore.class, "complete_v1.lua");
+    private static final LuaScript ABANDON = LuaScript.load(RedisIdempotencyStore.class, "abandon_v1.lua");
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final StatefulRedisConnection<String, byte[]> commands;
@@ -190,7 +191,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
         }
         IdempotencyKeys.Slot slot = keys.slot(scope);
-        return COMPLETE.<Long>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token),
+        return COMPLETE.<Long, String, byte[]>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token),
                 AnswerCodec.encode(answer), ttlMillis, endedChannel, ascii(slot.hash())).thenApply(done -> done == 1L);
     }
 
@@ -201,7 +202,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
         }
         IdempotencyKeys.Slot slot = keys.slot(scope);
-        return ABANDON.<Long>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token), endedChannel,
+        return ABANDON.<Long, String, byte[]>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token), endedChannel,
                 ascii(slot.hash())).thenApply(done -> done == 1L);
     }
 

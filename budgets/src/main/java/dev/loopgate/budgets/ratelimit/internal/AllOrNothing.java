@@ -15,7 +15,7 @@ import java.util.function.Function;
  * earlier ones gave is added back and the refusal (or failure) is the answer.
  *
  * <p>The edge of this approach, and why it is acceptable: between the take and the give-back
- * (one Redis round trip, or nothing locally) the earlier buckets look emptier than they are,
+ * (nothing for in-memory buckets) the earlier buckets look emptier than they are,
  * so a concurrent call may be refused that would have passed. It never lets more through
  * than a limit (each take is atomic on its bucket), it only errs towards refusing, and only
  * under contention at a limit. A crash (or a Redis failure) between take and give-back loses

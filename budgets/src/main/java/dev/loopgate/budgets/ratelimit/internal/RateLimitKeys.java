@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where a bucket lives in Redis:
- * {@code <ns>:v1:rl:loop:{<loop id>}:rpm:<limit>}, {@code ...:tpm:<limit>}, and the same with
- * {@code key:{<key name>}}. The {@code v1} changes with the meaning or encoding of the value
- * (Bucket4j's serialized state), so a rolling deploy never reads one key two ways. The limit is
+ * {@code <ns>:v2:rl:loop:{<loop id>}:rpm:<limit>}, {@code ...:tpm:<limit>}, and the same with
+ * {@code key:{<key name>}}. The {@code v2} changes with the meaning or encoding of the value
+ * (v2: the hash {@code buckets_v1.lua} keeps; v1 was Bucket4j's serialized state), so a rolling deploy never reads one key two ways. The limit is
  * part of the key, so an edited limit starts a bucket of its own. The braces are a Redis
  * Cluster hash tag: one loop's (or key's) buckets share a slot. In the id, every character
  * outside {@code [A-Za-z0-9._-]} is written as {@code %XX} (UTF-8 bytes), so ids cannot break the
@@ -23,7 +23,7 @@ public final class RateLimitKeys {
         if (namespace == null || namespace.isBlank() || namespace.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("namespace must be non-blank without spaces, was '" + namespace + "'");
         }
-        return new RateLimitKeys(namespace + ":v1:rl:");
+        return new RateLimitKeys(namespace + ":v2:rl:");
     }
 
     public String of(BucketSpec bucket) {

@@ -1,5 +1,6 @@
 package dev.loopgate.budgets.idempotency.internal;
 
+import dev.loopgate.budgets.internal.LuaScript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,7 +138,7 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
         RedisClient client = redis.client();
         try (StatefulRedisConnection<String, byte[]> connection =
                 client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-            byte[] reply = Await.result(script.<byte[]>run(connection.async(), ScriptOutputType.VALUE, new String[0],
+            byte[] reply = Await.result(script.<byte[], String, byte[]>run(connection.async(), ScriptOutputType.VALUE, new String[0],
                     "echo".getBytes(StandardCharsets.UTF_8)));
             assertEquals("echo", new String(reply, StandardCharsets.UTF_8));
         }

@@ -87,8 +87,8 @@ class RedisRateLimiterTest extends RateLimiterContract {
     void keysAreNamespacedVersionedPerLimitAndExpireWhenFull() {
         assertAllowed(acquire("nightly 7/{x}", new RateLimits(5, 0), KEY, new RateLimits(0, 1000), 10));
         Set<String> keys = new TreeSet<>(redis.keys(namespace));
-        assertEquals(Set.of(namespace + ":v1:rl:loop:{nightly%207%2F%7Bx%7D}:rpm:5",
-                namespace + ":v1:rl:key:{build-bot}:tpm:1000"), keys);
+        assertEquals(Set.of(namespace + ":v2:rl:loop:{nightly%207%2F%7Bx%7D}:rpm:5",
+                namespace + ":v2:rl:key:{build-bot}:tpm:1000"), keys);
         for (String key : keys) {
             long ttl = redis.commands().pttl(key);
             assertTrue(ttl > 0 && ttl <= Duration.ofMinutes(1).plus(RedisRateLimiter.KEY_GRACE).toMillis(),

@@ -1,4 +1,4 @@
-package dev.loopgate.budgets.idempotency.internal;
+package dev.loopgate.budgets.internal;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -15,10 +15,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A Lua script from the resources next to this class, run by its SHA-1 (EVALSHA); when Redis
- * does not know it (restart, SCRIPT FLUSH) it is sent whole once (EVAL, which also caches it).
+ * A Lua script from the resources next to the class that uses it, run by its SHA-1 (EVALSHA);
+ * when Redis does not know it (restart, SCRIPT FLUSH) it is sent whole once (EVAL, which also
+ * caches it).
  */
-final class LuaScript {
+public final class LuaScript {
     private final String name;
     private final String text;
     private final String sha;
@@ -30,14 +31,15 @@ final class LuaScript {
     }
 
     /** A script from its text (for tests). */
-    static LuaScript of(String name, String text) {
+    public static LuaScript of(String name, String text) {
         return new LuaScript(name, text);
     }
 
-    static LuaScript load(String name) {
-        try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
+    /** The script {@code name} from the resources in {@code user}'s package. */
+    public static LuaScript load(Class<?> user, String name) {
+        try (InputStream in = user.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " next to " + LuaScript.class.getName());
+                throw new IllegalStateException("missing resource " + name + " next to " + user.getName());
             }
             return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -45,13 +47,14 @@ final class LuaScript {
         }
     }
 
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, byte[]> redis, ScriptOutputType type, String[] keys,
-            byte[]... args) {
+    @SafeVarargs
+    public final <T, K, V> CompletionStage<T> run(RedisAsyncCommands<K, V> redis, ScriptOutputType type, K[] keys,
+            V... args) {
         return redis.<T>evalsha(sha, type, keys, args).toCompletableFuture()
                 .exceptionallyCompose(failure -> isNoScript(failure)
                         ? redis.<T>eval(text, type, keys, args).toCompletableFuture()
                         : CompletableFuture.failedFuture(new IllegalStateException(
-                                "idempotency script " + name + " failed: " + message(failure), failure)));
+                                "script " + name + " failed: " + message(failure), failure)));
     }
 
     private static boolean isNoScript(Throwable failure) {
