@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.loopgate.rules.internal.Evaluator;
+import dev.loopgate.rules.internal.LoopFactsRead;
 import dev.loopgate.rules.internal.RuleCompiler;
 import dev.loopgate.rules.internal.RulesText;
 import java.util.List;
@@ -19,10 +20,12 @@ public final class RuleSet {
 
     private final Evaluator evaluator;
     private final ArrayNode document;
+    private final boolean readsLoopFacts;
 
     private RuleSet(Evaluator evaluator, ArrayNode document) {
         this.evaluator = evaluator;
         this.document = document;
+        this.readsLoopFacts = LoopFactsRead.byAnyRule(document);
     }
 
     /**
@@ -51,6 +54,14 @@ public final class RuleSet {
     /** Where this call goes, or that it is refused. The hot path: allocates at most the decision. */
     public Decision decide(RequestFacts facts) {
         return evaluator.decide(facts);
+    }
+
+    /**
+     * Whether a condition reads {@code budget_used} or {@code repeat_count}. When none does, a
+     * caller may leave both out of the facts (reading them costs a budget-ledger round trip).
+     */
+    public boolean readsLoopFacts() {
+        return readsLoopFacts;
     }
 
     /** The same decision as {@link #decide}, with a trace of every rule and modifier. */

@@ -66,7 +66,7 @@ final class GatewayVerticle extends VerticleBase {
                 new IdempotencyStage(store, runtime.budgets().idempotency(),
                         config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW),
                 new EstimateTokensStage(runtime.tokens()),
-                new LoopFactsStage(store, ledger, config.budgets(), config.breakers(), runtime.clock()),
+                new LoopFactsStage(runtime.rules().active(), store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
                 new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
                 new ReserveStage(store, ledger, config, runtime.notifier(), runtime.clock()),

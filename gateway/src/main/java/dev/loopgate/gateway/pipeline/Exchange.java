@@ -3,6 +3,7 @@ package dev.loopgate.gateway.pipeline;
 import dev.loopgate.budgets.ledger.Reservation;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.KeyConfig;
+import dev.loopgate.gateway.rules.ActiveRules;
 import dev.loopgate.rules.RouteDecision;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +37,7 @@ public final class Exchange {
     private Reservation reservation;
     private List<byte[]> streamCapture;
     private long rulesVersion = -1;
+    private ActiveRules.Version rules;
     private long upstreamFirstByteNanos;
 
     public Exchange(String requestId, Endpoint endpoint, long startNanos, MultiMap requestHeaders, Buffer body,
@@ -179,6 +181,15 @@ public final class Exchange {
     }
 
     /** The routing rules version that decided the call, or -1 before routing. */
+    /** The rules version chosen for this call before routing, or null when none was chosen yet. */
+    public ActiveRules.Version rules() {
+        return rules;
+    }
+
+    public void rules(ActiveRules.Version rules) {
+        this.rules = rules;
+    }
+
     public long rulesVersion() {
         return rulesVersion;
     }

@@ -27,7 +27,7 @@ public final class RouteStage implements Stage {
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        ActiveRules.Version version = rules.current();
+        ActiveRules.Version version = exchange.rules() != null ? exchange.rules() : rules.current();
         Decision decision = version.rules().decide(new ExchangeFacts(exchange, clock.millis()));
         exchange.rulesVersion(version.number());
         exchange.responseHeaders().set(ResponseHeaders.RULES_VERSION, Long.toString(version.number()));
