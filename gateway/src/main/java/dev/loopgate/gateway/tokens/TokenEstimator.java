@@ -17,7 +17,7 @@ public final class TokenEstimator {
     static final int REPLY_PRIMING_TOKENS = 3;
     static final int TOKENS_PER_IMAGE = 765;
 
-    private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+    private final TextCounts counts = new TextCounts();
 
     /** Prompt tokens of a chat completion request: messages, tools and response format. */
     public long chatPromptTokens(JsonNode request) {
@@ -55,7 +55,7 @@ public final class TokenEstimator {
 
     /** Tokens of plain text, as the completion side of a stream is counted when usage is missing. */
     public long text(String text) {
-        return text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
+        return text.isEmpty() ? 0 : counts.count(text, Cl100k.ENCODING::countTokensOrdinary);
     }
 
     private long content(JsonNode content) {
@@ -81,5 +81,10 @@ public final class TokenEstimator {
     /** Tool and schema definitions reach the model as text close to their JSON form. */
     private long structure(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode() ? 0 : text(node.toString());
+    }
+
+    /** The vocabulary takes about 13 MB: one copy per process, loaded on first use. */
+    private static final class Cl100k {
+        static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
     }
 }
