@@ -56,6 +56,18 @@ public class TokenEstimationBenchmark {
         return estimator.chatPromptTokens(largePrompt);
     }
 
+    /** The transcript as a fresh estimator sees it: no text counted before. */
+    @Benchmark
+    public long agentTranscriptFirstSeen() {
+        return new TokenEstimator().chatPromptTokens(agentTranscript);
+    }
+
+    /** The large prompt as a fresh estimator sees it. */
+    @Benchmark
+    public long largePromptFirstSeen() {
+        return new TokenEstimator().chatPromptTokens(largePrompt);
+    }
+
     /** Fails the run when a request is not the size it claims to be. */
     private void check(String name, JsonNode request, long min, long max) {
         long tokens = estimator.chatPromptTokens(request);
