@@ -56,6 +56,11 @@ public final class AuditService {
         return store;
     }
 
+    /** What the writer holds and has done, as of now: for metrics. */
+    public AuditWriter.Stats writerStats() {
+        return writer.stats();
+    }
+
     /** Stops the purge, flushes every row still queued or spooled, and closes the store. */
     public Future<Void> close() {
         if (purgeTimer >= 0) {

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +37,17 @@ public final class LoopNotifier {
     private final Optional<URI> webhook;
     private final AuditLog audit;
     private final HttpClient client;
+    private final Consumer<Trip> trips;
 
-    public LoopNotifier(Vertx vertx, Optional<URI> webhook, AuditLog audit) {
+    /**
+     * @param trips also told of every pause a breaker made (not an admin), on the caller's thread;
+     *        must not block
+     */
+    public LoopNotifier(Vertx vertx, Optional<URI> webhook, AuditLog audit, Consumer<Trip> trips) {
         this.vertx = vertx;
         this.webhook = webhook;
         this.audit = audit;
+        this.trips = trips;
         this.client = webhook.isEmpty() ? null
                 : vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
     }
@@ -49,7 +56,11 @@ public final class LoopNotifier {
     public void paused(Trip trip, String actor) {
         LOG.warn("loop {} paused by breaker {}: {}", trip.loopId(), trip.breaker(), trip.reason());
         String breaker = trip.breaker().name().toLowerCase(Locale.ROOT);
-        audit.append(AuditEntry.admin(trip.atMillis(), BREAKER_ACTOR.equals(actor) ? "loop.trip" : "loop.pause", actor,
+        boolean tripped = BREAKER_ACTOR.equals(actor);
+        if (tripped) {
+            trips.accept(trip);
+        }
+        audit.append(AuditEntry.admin(trip.atMillis(), tripped ? "loop.trip" : "loop.pause", actor,
                 trip.loopId(), Json.MAPPER.createObjectNode().put("breaker", breaker).put("reason", trip.reason())
                         .toString()));
         send(Json.MAPPER.createObjectNode()

@@ -8,6 +8,8 @@ import dev.loopgate.gateway.config.ProviderType;
 import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.metrics.GatewayMetrics;
+import dev.loopgate.gateway.metrics.StateGauges;
 import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.rules.store.RulesStore;
@@ -55,6 +57,7 @@ public final class Gateway {
     private static final class Parts {
         final List<SimulatedUpstream> simulated = new ArrayList<>();
         final RulesStore rulesStore;
+        final GatewayMetrics metrics = GatewayMetrics.create();
         AuditService audit;
         LoopNotifier notifier;
         BudgetServices budgets;
@@ -74,7 +77,9 @@ public final class Gateway {
             if (budgets != null) {
                 budgets.close();
             }
-            return Future.join(closing).transform(done -> audit == null ? Future.<Void>succeededFuture() : audit.close());
+            return Future.join(closing)
+                    .transform(done -> audit == null ? Future.<Void>succeededFuture() : audit.close())
+                    .andThen(closed -> metrics.close());
         }
     }
 
@@ -92,7 +97,7 @@ public final class Gateway {
 
     /**
      * @param instances server instances; one per event loop uses every core
-     * @param sink receives every finished call (besides the audit trail)
+     * @param sink receives every finished call (besides the audit trail and the metrics)
      */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink) {
         if (instances < 1) {
@@ -113,7 +118,7 @@ public final class Gateway {
         List<String> deployments = new ArrayList<>();
         return Future.all(simulatedStarting).compose(v -> AuditService.start(vertx, config.audit(), clock)).compose(audit -> {
             parts.audit = audit;
-            parts.notifier = new LoopNotifier(vertx, config.breakers().webhook(), audit.log());
+            parts.notifier = new LoopNotifier(vertx, config.breakers().webhook(), audit.log(), parts.metrics::tripped);
             return BudgetServices.start(config, clock, trip -> parts.notifier.paused(trip, LoopNotifier.BREAKER_ACTOR));
         }).compose(budgets -> {
             parts.budgets = budgets;
@@ -124,11 +129,16 @@ public final class Gateway {
             return RulesService.start(parts.rulesStore, config.tiers(), config.rules(), parts.audit.log(), clock);
         }).compose(rules -> {
             CallSink audited = new CallAuditSink(parts.audit.log(), clock);
+            CallSink counted = parts.metrics.calls();
+            BudgetStore budgetStore = new BudgetStore();
+            parts.metrics.bind(new StateGauges(parts.audit::writerStats, budgetStore::isReachable,
+                    parts.budgets::servingFromLocalSlice, () -> rules.active().current().number()));
             GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
                     new TokenEstimator(), Map.copyOf(simulatedUrls), call -> {
                         audited.record(call);
+                        counted.record(call);
                         sink.record(call);
-                    }, parts.budgets, new BudgetStore(), parts.notifier, parts.audit, clock, ready::get);
+                    }, parts.budgets, budgetStore, parts.notifier, parts.audit, parts.metrics, clock, ready::get);
             return deploy(vertx, runtime, config.server().port(), instances, deployments);
         }).map(port -> {
             ready.set(true);

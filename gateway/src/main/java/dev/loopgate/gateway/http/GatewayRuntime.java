@@ -6,6 +6,7 @@ import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.metrics.GatewayMetrics;
 import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.tokens.TokenEstimator;
@@ -26,6 +27,7 @@ record GatewayRuntime(
         BudgetStore budgetStore,
         LoopNotifier notifier,
         AuditService audit,
+        GatewayMetrics metrics,
         Clock clock,
         BooleanSupplier ready) {
 }

@@ -5,6 +5,7 @@ import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.config.MetricsConfig;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.pipeline.AuthenticateStage;
 import dev.loopgate.gateway.pipeline.Endpoint;
@@ -27,6 +28,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -62,6 +64,7 @@ final class GatewayVerticle extends VerticleBase {
                 new RecordStage(runtime.sink(), config.audit().contentChars()),
                 new AuthenticateStage(runtime.keys()),
                 new ParseRequestStage(),
+                runtime.metrics().inFlight(),
                 new IdentifyLoopStage(),
                 new IdempotencyStage(store, runtime.budgets().idempotency(),
                         config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW),
@@ -102,6 +105,14 @@ final class GatewayVerticle extends VerticleBase {
         new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.clock()).mount(router);
         new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),
                 runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
+        MetricsConfig metrics = runtime.config().server().metrics();
+        if (metrics.enabled()) {
+            Route scrape = router.get("/metrics");
+            if (metrics.requireKey()) {
+                scrape.handler(RoleAuth.reports(runtime.keys()));
+            }
+            scrape.handler(new MetricsHandler(runtime.metrics()));
+        }
         router.get("/healthz").handler(HealthHandlers.liveness());
         router.get("/readyz").handler(HealthHandlers.readiness(runtime.ready(), runtime.budgetStore()::isReachable,
                 runtime.budgets()::servingFromLocalSlice));

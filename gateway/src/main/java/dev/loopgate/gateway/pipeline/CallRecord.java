@@ -2,6 +2,7 @@ package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.Usage;
+import dev.loopgate.budgets.ledger.RefusalReason;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.config.KeyConfig;
@@ -19,6 +20,7 @@ import dev.loopgate.rules.RouteDecision;
  * @param firstByteNanos upstream time to its response, or -1 when no upstream answered
  * @param content the request's messages (or input) as JSON, cut to the configured size, when
  *        the operator stores content; else null
+ * @param refusal why the budget guard refused the call (402 or 403 {@code loop_paused}), else null
  */
 public record CallRecord(
         String requestId,
@@ -42,7 +44,8 @@ public record CallRecord(
         long firstByteNanos,
         String idempotencyKey,
         String requestHash,
-        String content) {
+        String content,
+        RefusalReason refusal) {
 
     static CallRecord of(Exchange exchange, Reply reply, Throwable failure, long endNanos, int contentLimit) {
         KeyConfig key = exchange.key();
@@ -79,7 +82,8 @@ public record CallRecord(
                 exchange.upstreamFirstByteNanos() == 0 ? -1 : exchange.upstreamFirstByteNanos() - exchange.startNanos(),
                 exchange.requestHeaders().get("Idempotency-Key"),
                 exchange.requestHash(),
-                content(request, contentLimit));
+                content(request, contentLimit),
+                exchange.refusal());
     }
 
     private static String content(ParsedRequest request, int limit) {

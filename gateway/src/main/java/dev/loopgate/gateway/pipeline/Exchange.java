@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.pipeline;
 
+import dev.loopgate.budgets.ledger.RefusalReason;
 import dev.loopgate.budgets.ledger.Reservation;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.KeyConfig;
@@ -35,6 +36,7 @@ public final class Exchange {
     private double budgetUsed;
     private long repeatCount;
     private Reservation reservation;
+    private RefusalReason refusal;
     private List<byte[]> streamCapture;
     private long rulesVersion = -1;
     private ActiveRules.Version rules;
@@ -169,6 +171,15 @@ public final class Exchange {
 
     public void reservation(Reservation reservation) {
         this.reservation = reservation;
+    }
+
+    /** Why the budget guard refused the call, or null when it did not. */
+    public RefusalReason refusal() {
+        return refusal;
+    }
+
+    public void refusal(RefusalReason refusal) {
+        this.refusal = refusal;
     }
 
     /** Where a relayed stream's chunks are also kept (to answer an idempotent repeat), or null. */

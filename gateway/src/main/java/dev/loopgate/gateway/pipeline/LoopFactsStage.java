@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.ledger.RefusalReason;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.guard.BudgetStore;
@@ -50,6 +51,7 @@ public final class LoopFactsStage implements Stage {
         return store.call(ledger.peek(loopId, exchange.requestHash(), budget.limits(), breakers.settings(),
                 clock.millis())).compose(facts -> {
                     if (facts.pausedBy() != null) {
+                        exchange.refusal(RefusalReason.LOOP_PAUSED);
                         throw LoopPausedErrors.of(facts.pausedBy());
                     }
                     exchange.loopFacts(facts.budgetUsed(), facts.repeatCount());

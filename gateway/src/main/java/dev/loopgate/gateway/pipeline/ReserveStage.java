@@ -59,6 +59,7 @@ public final class ReserveStage implements Stage {
         long worstCase = worstNanos;
         return store.call(ledger.reserve(request)).compose(decision -> {
             if (decision instanceof BudgetDecision.Refused refused) {
+                exchange.refusal(refused.reason());
                 throw refusal(refused, worstCase, now);
             }
             exchange.reservation(((BudgetDecision.Allowed) decision).reservation());

@@ -98,7 +98,7 @@ class ConfigLoaderTest {
     void designExampleBecomesTheExpectedRecords() {
         GatewayConfig config = ConfigLoader.parse(DESIGN_EXAMPLE, ENV);
 
-        assertEquals(new ServerConfig("0.0.0.0", 8080, 4_194_304), config.server());
+        assertEquals(new ServerConfig("0.0.0.0", 8080, 4_194_304, MetricsConfig.DEFAULTS), config.server());
         assertEquals(Optional.of(new RedisConfig("redis://127.0.0.1:6379", RedisConfig.DEFAULT_NAMESPACE)), config.redis());
         assertEquals("jdbc:sqlite:./data/audit.db", config.audit().url());
 
@@ -156,7 +156,7 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.parse(MINIMAL, Map.of());
 
         assertEquals(new ServerConfig(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES), config.server());
+                ServerConfig.DEFAULT_MAX_BODY_BYTES, MetricsConfig.DEFAULTS), config.server());
         assertEquals(Optional.empty(), config.redis());
         assertEquals(AuditConfig.DEFAULTS, config.audit());
         ProviderConfig sim = config.providers().get("sim");
@@ -311,7 +311,7 @@ class ConfigLoaderTest {
 
         assertEquals(Set.of(
                 "keys[0].key: environment variable MISSING_KEY is not set",
-                "server.prot: unknown field 'prot' (expected one of: host, port, max_body_bytes)",
+                "server.prot: unknown field 'prot' (expected one of: host, port, max_body_bytes, metrics)",
                 "server.port: expected an integer, got \"abc\"",
                 "providers.openai.type: 'anthropic' is not supported yet (supported: openai, simulated)",
                 "tiers.mid[1]: unknown model 'gpt-x'",
@@ -390,7 +390,7 @@ class ConfigLoaderTest {
                     throw new AssertionError(e);
                 }
             }
-        } else if (value instanceof String || value instanceof byte[] || value instanceof Number
+        } else if (value instanceof String || value instanceof byte[] || value instanceof Number || value instanceof Boolean
                 || value instanceof Enum<?> || value instanceof Duration || value instanceof URI
                 || value instanceof Glob || value instanceof JsonNode || value instanceof Path) {
             out.add(value);

@@ -2,6 +2,7 @@ package dev.loopgate.gateway.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
+import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.gateway.config.AuditConfig;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
@@ -9,8 +10,11 @@ import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
+import dev.loopgate.gateway.config.MetricsConfig;
 import dev.loopgate.gateway.config.RedisConfig;
 import dev.loopgate.gateway.config.ServerConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawKeyConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawMetricsConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawModelConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawRedisConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawServerConfig;
@@ -58,6 +62,7 @@ final class ConfigValidator {
         Map<String, ModelConfig> models = models(raw);
         TierTable tiers = tiers(raw);
         List<KeyConfig> keys = new KeyValidator(problems).validate(raw.keys());
+        metricsReaders(server.metrics(), raw.keys());
         RuleSet rules = tiers == null ? null : rules(raw.rules(), tiers);
         BudgetsValidator budgetsValidator = new BudgetsValidator(problems);
         BudgetsConfig budgets = budgetsValidator.budgets(raw.budgets(), keyNames(keys));
@@ -95,7 +100,7 @@ final class ConfigValidator {
     private ServerConfig server(RawServerConfig raw) {
         if (raw == null) {
             return new ServerConfig(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT,
-                    ServerConfig.DEFAULT_MAX_BODY_BYTES);
+                    ServerConfig.DEFAULT_MAX_BODY_BYTES, MetricsConfig.DEFAULTS);
         }
         String host = raw.host() == null ? ServerConfig.DEFAULT_HOST : raw.host();
         if (host.isBlank()) {
@@ -109,7 +114,28 @@ final class ConfigValidator {
         if (maxBodyBytes <= 0) {
             problems.add("server.max_body_bytes", "must be positive, got " + maxBodyBytes);
         }
-        return new ServerConfig(host, port, maxBodyBytes);
+        return new ServerConfig(host, port, maxBodyBytes, metrics(raw.metrics()));
+    }
+
+    private static MetricsConfig metrics(RawMetricsConfig raw) {
+        if (raw == null) {
+            return MetricsConfig.DEFAULTS;
+        }
+        return new MetricsConfig(raw.enabled() == null ? MetricsConfig.DEFAULTS.enabled() : raw.enabled(),
+                raw.requireKey() == null ? MetricsConfig.DEFAULTS.requireKey() : raw.requireKey());
+    }
+
+    /**
+     * A metrics endpoint that wants a key needs a key that could be shown: one of role finance or
+     * admin (read from the raw keys, so a key with some other problem still counts).
+     */
+    private void metricsReaders(MetricsConfig metrics, List<RawKeyConfig> keys) {
+        boolean reader = keys != null && keys.stream().anyMatch(key -> key != null
+                && (Role.FINANCE.wireName().equals(key.role()) || Role.ADMIN.wireName().equals(key.role())));
+        if (metrics.enabled() && metrics.requireKey() && !reader) {
+            problems.add("server.metrics.require_key", "no key has role finance or admin, so nothing could read"
+                    + " /metrics; add one or set require_key: false");
+        }
     }
 
     private Optional<RedisConfig> redis(RawRedisConfig raw) {

@@ -26,7 +26,11 @@ record RawGatewayConfig(
         List<RawKeyConfig> keys) {
 
     /** {@code server:}. */
-    record RawServerConfig(String host, Integer port, Long maxBodyBytes) {
+    record RawServerConfig(String host, Integer port, Long maxBodyBytes, RawMetricsConfig metrics) {
+    }
+
+    /** {@code server.metrics:}. */
+    record RawMetricsConfig(Boolean enabled, Boolean requireKey) {
     }
 
     /** {@code redis:}: a connection URL and the prefix of every key. */
