@@ -59,10 +59,6 @@ public final class UpstreamClient {
                 .build();
     }
 
-    public String providerName() {
-        return config.name();
-    }
-
     /**
      * POSTs {@code body} to {@code path} under the base URL with the given headers, then the
      * provider's configured headers, then the credentials. Completes when the status line and

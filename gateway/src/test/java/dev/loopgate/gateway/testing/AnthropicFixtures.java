@@ -21,6 +21,8 @@ public final class AnthropicFixtures {
     public static final String STREAM_TEXT = "stream-text.sse";
     public static final String STREAM_TOOL_USE = "stream-tool-use.sse";
     public static final String STREAM_ERROR = "stream-error.sse";
+    /** An overloaded error right after message_start, before any content. */
+    public static final String STREAM_OVERLOADED = "stream-overloaded.sse";
     public static final String ERROR_400 = "error-400.json";
     public static final String ERROR_401 = "error-401.json";
     public static final String ERROR_429 = "error-429.json";

@@ -16,6 +16,10 @@ import java.util.Map;
  * translated as soon as it is complete (events may straddle upstream buffers): a role
  * chunk, text and tool-call deltas, the finish chunk, a usage chunk, then {@code [DONE]}.
  *
+ * <p>The role chunk waits for the first content: a stream that fails before any (Anthropic
+ * sends {@code overloaded_error} this way) then yields nothing at all, so the relay has sent
+ * the client nothing and the next target may still be tried.
+ *
  * <p>A stream that fails (an {@code error} event, data that is not JSON, an end before
  * {@code message_stop}) never gets {@code [DONE]}: that is how the relay knows it was cut.
  */
@@ -45,6 +49,7 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
     private String id = "";
     private String model = "";
     private int toolCalls;
+    private boolean roleSent;
     private boolean finishSent;
     private boolean done;
     private boolean failed;
@@ -107,7 +112,7 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
             return;
         }
         switch (event.path("type").asText()) {
-            case "message_start" -> messageStart(event.path("message"), out);
+            case "message_start" -> messageStart(event.path("message"));
             case "content_block_start" -> blockStart(event.path("index").asInt(), event.path("content_block"), out);
             case "content_block_delta" -> blockDelta(blocks.get(event.path("index").asInt()), event.path("delta"), out);
             case "content_block_stop" -> blockStop(blocks.get(event.path("index").asInt()), out);
@@ -119,17 +124,17 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
         }
     }
 
-    private void messageStart(JsonNode message, Buffer out) {
+    private void messageStart(JsonNode message) {
         id = message.path("id").asText();
         model = message.path("model").asText();
         mergeUsage(message.path("usage"));
-        chunk(out, Json.MAPPER.createObjectNode().put("role", "assistant"));
     }
 
     private void blockStart(int index, JsonNode block, Buffer out) {
         String type = block.path("type").asText();
         if (type.equals("text")) {
             blocks.put(index, new Block(Kind.TEXT, -1));
+            role(out);
             content(out, block.path("text").asText());
         } else if (type.equals("tool_use") && block.path("name").asText().equals(jsonTool)) {
             blocks.put(index, new Block(Kind.JSON_ANSWER, -1));
@@ -203,6 +208,7 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
 
     private void finish(Buffer out, String reason) {
         finishSent = true;
+        role(out);
         ObjectNode chunk = envelope();
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.putObject("delta");
@@ -224,12 +230,25 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
     }
 
     private void chunk(Buffer out, ObjectNode delta) {
+        role(out);
+        write(out, choiceChunk(delta));
+    }
+
+    /** The first chunk of every answer, as OpenAI sends it: the role alone. */
+    private void role(Buffer out) {
+        if (!roleSent) {
+            roleSent = true;
+            write(out, choiceChunk(Json.MAPPER.createObjectNode().put("role", "assistant")));
+        }
+    }
+
+    private ObjectNode choiceChunk(ObjectNode delta) {
         ObjectNode chunk = envelope();
         ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
         choice.set("delta", delta);
         choice.putNull("logprobs");
         choice.putNull("finish_reason");
-        write(out, chunk);
+        return chunk;
     }
 
     private ObjectNode envelope() {

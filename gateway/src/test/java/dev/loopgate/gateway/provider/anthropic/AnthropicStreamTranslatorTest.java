@@ -114,6 +114,16 @@ class AnthropicStreamTranslatorTest {
     }
 
     @Test
+    void failureBeforeAnyContentYieldsNothingSoAnotherTargetMayStillBeTried() {
+        AnthropicStreamTranslator translator = new AnthropicStreamTranslator(CREATED, null);
+
+        Buffer out = translator.onData(Buffer.buffer(AnthropicFixtures.text(AnthropicFixtures.STREAM_OVERLOADED)));
+
+        assertEquals("", out.toString(), "not even the role chunk: the relay must not have committed");
+        assertTrue(translator.isOver());
+    }
+
+    @Test
     void streamEndingBeforeMessageStopGetsNoDone() {
         String text = AnthropicFixtures.text(AnthropicFixtures.STREAM_TEXT);
         AnthropicStreamTranslator translator = new AnthropicStreamTranslator(CREATED, null);

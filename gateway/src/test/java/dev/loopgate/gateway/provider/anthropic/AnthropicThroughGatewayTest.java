@@ -177,6 +177,29 @@ class AnthropicThroughGatewayTest {
     }
 
     @Test
+    void streamOverloadedBeforeAnyContentFallsBackToTheNextTarget() {
+        claude.answer(AnthropicFixtures.stream(AnthropicFixtures.STREAM_OVERLOADED, Integer.MAX_VALUE));
+
+        GatewayResponse response = gateway.post("/v1/chat/completions", stream("").replace("sonnet", "resilient"))
+                .send();
+
+        assertEquals(200, response.status(), response::toString);
+        assertEquals("mini", response.header("x-loopgate-model"));
+        assertEquals(Fixtures.streamContent(), content(response.dataPayloads()));
+        assertEquals(1, claude.received().size());
+    }
+
+    @Test
+    void overloadedBeforeAnyContentOnTheOnlyTargetIsAnUpstreamErrorNotAStream() {
+        claude.answer(AnthropicFixtures.stream(AnthropicFixtures.STREAM_OVERLOADED, Integer.MAX_VALUE));
+
+        GatewayResponse response = gateway.post("/v1/chat/completions", stream("")).send();
+
+        assertEquals(502, response.status(), response::toString);
+        assertEquals("upstream_error", response.json().path("error").path("code").asText());
+    }
+
+    @Test
     void streamEndingBeforeMessageStopIsACut() {
         claude.answer(AnthropicFixtures.streamWithoutStop(AnthropicFixtures.STREAM_TEXT));
         GatewayRequest request = gateway.post("/v1/chat/completions", stream(""));
