@@ -4,10 +4,11 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * A model's prices in USD per million tokens. Cached prompt tokens are charged at
- * {@code cachedInput} when it is set, otherwise at the plain input price.
+ * A model's prices in USD per million tokens. Prompt tokens read from the provider's
+ * cache are charged at {@code cachedInput} and those written into it at
+ * {@code cacheWrite}; either falls back to the plain input price when not set.
  */
-public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {
+public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cachedInput, BigDecimal cacheWrite) {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     public ModelPrice {
@@ -16,20 +17,33 @@ public record ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cachedI
         if (cachedInput != null) {
             requireNonNegative(cachedInput, "cached_input");
         }
+        if (cacheWrite != null) {
+            requireNonNegative(cacheWrite, "cache_write");
+        }
+    }
+
+    /** Prices without a cache-write price: writes cost the input price. */
+    public ModelPrice(BigDecimal input, BigDecimal output, BigDecimal cachedInput) {
+        this(input, output, cachedInput, null);
     }
 
     public static ModelPrice of(double input, double output) {
-        return new ModelPrice(BigDecimal.valueOf(input), BigDecimal.valueOf(output), null);
+        return new ModelPrice(BigDecimal.valueOf(input), BigDecimal.valueOf(output), null, null);
     }
 
     /** The cost of the given usage in nano-dollars, rounded up once over the whole call. */
     public long costNanos(Usage usage) {
-        long uncached = usage.promptTokens() - usage.cachedPromptTokens();
-        BigDecimal usd = input.multiply(BigDecimal.valueOf(uncached))
-                .add((cachedInput == null ? input : cachedInput).multiply(BigDecimal.valueOf(usage.cachedPromptTokens())))
+        long plain = usage.promptTokens() - usage.cachedPromptTokens() - usage.cacheWriteTokens();
+        BigDecimal usd = input.multiply(BigDecimal.valueOf(plain))
+                .add(orInput(cachedInput).multiply(BigDecimal.valueOf(usage.cachedPromptTokens())))
+                .add(orInput(cacheWrite).multiply(BigDecimal.valueOf(usage.cacheWriteTokens())))
                 .add(output.multiply(BigDecimal.valueOf(usage.completionTokens())))
                 .divide(MILLION);
         return Money.nanosOf(usd);
+    }
+
+    private BigDecimal orInput(BigDecimal price) {
+        return price == null ? input : price;
     }
 
     private static void requireNonNegative(BigDecimal value, String name) {

@@ -23,6 +23,38 @@ class ModelPriceTest {
     }
 
     @Test
+    void cacheWritesUseTheCacheWritePriceAndCacheReadsTheCachedPrice() {
+        ModelPrice price = new ModelPrice(new BigDecimal("3.0"), new BigDecimal("15.0"), new BigDecimal("0.3"),
+                new BigDecimal("3.75"));
+        // 10,000 prompt tokens: 2,000 plain at $3/M, 3,000 read from the cache at $0.30/M, 5,000 written
+        // to it at $3.75/M; 1,000 completion at $15/M: 0.006 + 0.0009 + 0.01875 + 0.015 = $0.04065.
+        assertEquals(40_650_000L, price.costNanos(new Usage(10_000, 1_000, 3_000, 5_000)));
+    }
+
+    @Test
+    void cacheWritesCostTheInputPriceWhenNoCacheWritePriceIsSet() {
+        ModelPrice price = new ModelPrice(new BigDecimal("3.0"), new BigDecimal("15.0"), new BigDecimal("0.3"));
+        // 7,000 at $3/M (plain and written alike) + 3,000 at $0.30/M + 1,000 at $15/M = 0.021 + 0.0009 + 0.015
+        assertEquals(36_900_000L, price.costNanos(new Usage(10_000, 1_000, 3_000, 5_000)));
+        assertEquals(price.costNanos(new Usage(10_000, 1_000, 3_000)), price.costNanos(new Usage(10_000, 1_000, 3_000, 5_000)));
+    }
+
+    @Test
+    void usageWithoutCacheWritesIsTheThreeCountUsage() {
+        assertEquals(new Usage(100, 20, 30, 0), new Usage(100, 20, 30));
+        assertEquals(0, Usage.NONE.cacheWriteTokens());
+    }
+
+    @Test
+    void cacheCountsBeyondThePromptAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new Usage(100, 0, 60, 41));
+        assertThrows(IllegalArgumentException.class, () -> new Usage(100, 0, 0, -1));
+        assertEquals(100, new Usage(100, 0, 60, 40).promptTokens());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ModelPrice(BigDecimal.ONE, BigDecimal.ONE, null, new BigDecimal("-0.1")));
+    }
+
+    @Test
     void fractionsOfANanoDollarRoundUpOncePerCall() {
         ModelPrice price = ModelPrice.of(0.075, 0.3);
         // 1 token at $0.075/M = 75 nano-dollars exactly; 1 token at $0.0001/M rounds up to 1.

@@ -64,7 +64,8 @@ public final class ForwardStage implements Stage {
         ProviderAdapter adapter = providers.get(model.provider());
         long deadline = System.nanoTime() + adapter.timeouts().total().toNanos();
         UpstreamRequest request = new UpstreamRequest(exchange.endpoint(), exchange.request().json(),
-                model.upstreamName(), exchange.request().stream(), exchange.requestId(), attempts.abandoned.future());
+                model.upstreamName(), model.maxOutputTokens(), exchange.request().stream(), exchange.requestId(),
+                attempts.abandoned.future());
         Function<Throwable, Future<Reply>> tryNext = failure -> {
             if (!(failure instanceof UpstreamException || failure instanceof UpstreamStatus)) {
                 return Future.failedFuture(failure);

@@ -4,56 +4,25 @@ import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Timeouts;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.streams.ReadStream;
 import java.net.URI;
 
 /**
- * Any OpenAI-compatible upstream. Calls go over a pooled keep-alive client owned by this
- * adapter; the body is the caller's with only the model (and stream usage) changed, and
- * the provider's key replaces the caller's.
+ * Any OpenAI-compatible upstream. The body is the caller's with only the model (and
+ * stream usage) changed, and the provider's key replaces the caller's.
  */
 public final class OpenAiAdapter implements ProviderAdapter {
-    private final Vertx vertx;
     private final ProviderConfig config;
-    private final HttpClientAgent client;
-    private final String host;
-    private final int port;
-    private final boolean ssl;
-    private final String basePath;
-    private final String authorization;
+    private final UpstreamClient http;
 
     public OpenAiAdapter(Vertx vertx, ProviderConfig config, URI baseUrl) {
-        this.vertx = vertx;
         this.config = config;
-        this.ssl = "https".equalsIgnoreCase(baseUrl.getScheme());
-        this.host = baseUrl.getHost();
-        this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : ssl ? 443 : 80;
-        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.authorization = config.apiKey().map(key -> "Bearer " + key.reveal()).orElse(null);
-        HttpClientOptions options = new HttpClientOptions()
-                .setKeepAlive(true)
-                .setTcpNoDelay(true)
-                .setConnectTimeout((int) config.timeouts().connect().toMillis())
-                .setDecompressionSupported(false)
-                .setVerifyHost(true)
-                // Hosted APIs sit behind CDNs that pick the certificate by SNI.
-                .setForceSni(true);
-        this.client = vertx.httpClientBuilder()
-                .with(options)
-                .with(new PoolOptions().setHttp1MaxSize(config.maxConnections()))
-                .build();
+        MultiMap credentials = MultiMap.caseInsensitiveMultiMap();
+        config.apiKey().ifPresent(key -> credentials.set(HttpHeaders.AUTHORIZATION, "Bearer " + key.reveal()));
+        this.http = new UpstreamClient(vertx, config, baseUrl, credentials);
     }
 
     @Override
@@ -64,93 +33,15 @@ public final class OpenAiAdapter implements ProviderAdapter {
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
         Buffer body = OpenAiWire.requestBody(request.body(), request.upstreamModel(), request.stream());
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host)
-                .setPort(port)
-                .setSsl(ssl)
-                .setURI(basePath + request.endpoint().upstreamPath())
-                .setConnectTimeout(config.timeouts().connect().toMillis())
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
-                .putHeader("x-request-id", request.requestId());
-        config.headers().forEach(options::putHeader);
-        if (authorization != null) {
-            options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
-        }
-        Promise<UpstreamResponse> answer = Promise.promise();
-        client.request(options).onComplete(connected -> {
-            if (connected.failed()) {
-                answer.fail(new UpstreamException(UpstreamException.Kind.CONNECT,
-                        config.name() + ": " + describe(connected.cause()), connected.cause()));
-                return;
-            }
-            HttpClientRequest call = connected.result();
-            long firstByteMs = Math.min(config.timeouts().firstByte().toMillis(), config.timeouts().total().toMillis());
-            long timer = vertx.setTimer(firstByteMs, id -> {
-                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
-                        config.name() + ": no response within " + firstByteMs + " ms", null))) {
-                    call.reset();
-                }
-            });
-            request.abandoned().onComplete(left -> {
-                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
-                        config.name() + ": the caller left before the response", null))) {
-                    call.reset();
-                }
-            });
-            call.send(body).onComplete(sent -> {
-                vertx.cancelTimer(timer);
-                if (sent.failed()) {
-                    answer.tryFail(new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
-                            config.name() + ": " + describe(sent.cause()), sent.cause()));
-                    return;
-                }
-                HttpClientResponse response = sent.result();
-                response.pause();
-                if (!answer.tryComplete(new Response(call, response))) {
-                    call.reset();
-                }
-            });
-        });
-        return answer.future();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .set(HttpHeaders.CONTENT_TYPE, "application/json")
+                .set(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
+                .set("x-request-id", request.requestId());
+        return http.post(request.endpoint().upstreamPath(), headers, body, request.abandoned());
     }
 
     @Override
     public Future<Void> close() {
-        return client.close();
-    }
-
-    private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
-    }
-
-    private record Response(HttpClientRequest call, HttpClientResponse response) implements UpstreamResponse {
-        @Override
-        public int status() {
-            return response.statusCode();
-        }
-
-        @Override
-        public String contentType() {
-            String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
-            return type == null ? "application/json" : type;
-        }
-
-        @Override
-        public String retryAfter() {
-            return response.getHeader(HttpHeaders.RETRY_AFTER);
-        }
-
-        @Override
-        public ReadStream<Buffer> body() {
-            return response;
-        }
-
-        @Override
-        public void cancel() {
-            call.reset();
-        }
+        return http.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.provider;
 
 import dev.loopgate.gateway.config.ProviderConfig;
+import dev.loopgate.gateway.provider.anthropic.AnthropicAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -21,17 +22,21 @@ public final class Providers {
      */
     public static Providers create(Vertx vertx, Map<String, ProviderConfig> configs, Map<String, URI> simulatedUrls) {
         Map<String, ProviderAdapter> adapters = new HashMap<>();
-        configs.forEach((name, config) -> {
-            URI baseUrl = switch (config.type()) {
-                case OPENAI -> config.baseUrl().orElseThrow();
-                case SIMULATED -> simulatedUrls.get(name);
-            };
-            if (baseUrl == null) {
-                throw new IllegalStateException("simulated provider '" + name + "' is not being served");
-            }
-            adapters.put(name, new OpenAiAdapter(vertx, config, baseUrl));
-        });
+        configs.forEach((name, config) -> adapters.put(name, switch (config.type()) {
+            case OPENAI -> new OpenAiAdapter(vertx, config, config.baseUrl().orElseThrow());
+            case ANTHROPIC -> new AnthropicAdapter(vertx, config,
+                    config.baseUrl().orElse(AnthropicAdapter.DEFAULT_BASE_URL));
+            case SIMULATED -> new OpenAiAdapter(vertx, config, simulatedUrl(name, simulatedUrls));
+        }));
         return new Providers(adapters);
+    }
+
+    private static URI simulatedUrl(String name, Map<String, URI> simulatedUrls) {
+        URI url = simulatedUrls.get(name);
+        if (url == null) {
+            throw new IllegalStateException("simulated provider '" + name + "' is not being served");
+        }
+        return url;
     }
 
     public ProviderAdapter get(String provider) {

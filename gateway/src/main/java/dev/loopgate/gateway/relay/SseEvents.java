@@ -3,10 +3,11 @@ package dev.loopgate.gateway.relay;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * Byte-level helpers over Server-Sent Events, just enough to relay them: find where an
- * event ends, and read its {@code data:} payload. Nothing else of an event is parsed.
+ * Byte-level helpers over Server-Sent Events, just enough to relay (or translate) them:
+ * find where an event ends, and read its {@code data:} payload. Nothing else of an event
+ * is parsed.
  */
-final class SseEvents {
+public final class SseEvents {
     private static final byte[] DATA = {'d', 'a', 't', 'a', ':'};
     private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
     private static final byte[] USAGE = {'"', 'u', 's', 'a', 'g', 'e', '"'};
@@ -15,7 +16,7 @@ final class SseEvents {
     }
 
     /** The index just past the first event that ends at or after {@code from}, or -1 if none is complete. */
-    static int endOfEvent(Buffer buffer, int from, int to) {
+    public static int endOfEvent(Buffer buffer, int from, int to) {
         for (int i = from; i < to - 1; i++) {
             if (buffer.getByte(i) != '\n') {
                 continue;
@@ -32,7 +33,7 @@ final class SseEvents {
     }
 
     /** The payload of the event's first {@code data:} line as [start, end), or null when it has none. */
-    static int[] dataPayload(Buffer buffer, int start, int end) {
+    public static int[] dataPayload(Buffer buffer, int start, int end) {
         int line = start;
         while (line < end) {
             int lineEnd = line;

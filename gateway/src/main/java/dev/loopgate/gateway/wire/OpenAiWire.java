@@ -86,35 +86,46 @@ public final class OpenAiWire {
     public record UsageChunk(Usage usage, boolean usageOnly) {
     }
 
+    /**
+     * Reads an OpenAI {@code usage} object. Besides OpenAI's fields it reads Loopgate's
+     * {@code prompt_tokens_details.cache_write_tokens} (set by adapters of providers that
+     * bill cache writes); counts out of range are clamped so that the parts fit the prompt.
+     */
     private static Usage readUsageObject(JsonParser p) throws IOException {
         long prompt = 0;
         long completion = 0;
-        long cached = 0;
+        long[] cache = {0, 0};
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             switch (field) {
                 case "prompt_tokens" -> prompt = value.isNumeric() ? p.getLongValue() : 0;
                 case "completion_tokens" -> completion = value.isNumeric() ? p.getLongValue() : 0;
-                case "prompt_tokens_details" -> cached = value == JsonToken.START_OBJECT ? readCached(p) : 0;
+                case "prompt_tokens_details" -> cache = value == JsonToken.START_OBJECT ? readCache(p) : new long[] {0, 0};
                 default -> p.skipChildren();
             }
         }
-        return new Usage(Math.max(prompt, 0), Math.max(completion, 0), Math.min(Math.max(cached, 0), Math.max(prompt, 0)));
+        prompt = Math.max(prompt, 0);
+        long cached = Math.min(Math.max(cache[0], 0), prompt);
+        long written = Math.min(Math.max(cache[1], 0), prompt - cached);
+        return new Usage(prompt, Math.max(completion, 0), cached, written);
     }
 
-    private static long readCached(JsonParser p) throws IOException {
-        long cached = 0;
+    /** {@code prompt_tokens_details}: cached (read) tokens and cache-write tokens. */
+    private static long[] readCache(JsonParser p) throws IOException {
+        long[] cache = {0, 0};
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken value = p.nextToken();
             if ("cached_tokens".equals(field) && value.isNumeric()) {
-                cached = p.getLongValue();
+                cache[0] = p.getLongValue();
+            } else if ("cache_write_tokens".equals(field) && value.isNumeric()) {
+                cache[1] = p.getLongValue();
             } else {
                 p.skipChildren();
             }
         }
-        return cached;
+        return cache;
     }
 
     private static void skipRestOfArray(JsonParser p) throws IOException {

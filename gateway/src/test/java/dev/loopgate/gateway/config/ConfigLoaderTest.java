@@ -44,16 +44,18 @@ class ConfigLoaderTest {
     static final String BUILD_BOT_KEY = "lg-build-bot-0123456789abcdef";
     static final String OPS_SHA256 = "16ba548450ff7de021bf9a6c1f7d6774756c8909e3607c8132453af202bc64a9";
     static final String FINANCE_SHA256 = "a3569b4cd72bc4fb7f27cc65cd075c349f1e5e4264c4539f4e13dd879e4e125f";
-    static final Map<String, String> ENV = Map.of("OPENAI_API_KEY", OPENAI_KEY, "BUILD_BOT_KEY", BUILD_BOT_KEY);
+    static final String ANTHROPIC_KEY = "sk-ant-test-abcdefghijklmnop";
+    static final Map<String, String> ENV = Map.of("OPENAI_API_KEY", OPENAI_KEY, "ANTHROPIC_API_KEY", ANTHROPIC_KEY,
+            "BUILD_BOT_KEY", BUILD_BOT_KEY);
 
-    /** DESIGN.md's example; the anthropic provider is simulated until its adapter exists. */
+    /** DESIGN.md's example. */
     static final String DESIGN_EXAMPLE = """
             server: { port: 8080, max_body_bytes: 4194304 }
             redis: { url: "redis://127.0.0.1:6379" }          # omit: in-memory (one instance)
             audit: { url: "jdbc:sqlite:./data/audit.db" }      # or jdbc:postgresql://...
             providers:
               openai:    { type: openai, base_url: "https://api.openai.com/v1", api_key: "${OPENAI_API_KEY}" }
-              anthropic: { type: simulated }
+              anthropic: { type: anthropic, api_key: "${ANTHROPIC_API_KEY}" }
               local:     { type: openai, base_url: "http://127.0.0.1:8000/v1/" }
             models:      # USD per million tokens
               big:   { provider: anthropic, name: claude-opus-4-1, input: 15.0, output: 75.0 }
@@ -108,9 +110,11 @@ class ConfigLoaderTest {
         assertEquals(new ProviderConfig("openai", ProviderType.OPENAI, Optional.of(URI.create("https://api.openai.com/v1")),
                 Optional.empty(), Map.of(), Timeouts.DEFAULTS, ProviderConfig.DEFAULT_MAX_CONNECTIONS,
                 SimulatedOptions.DEFAULTS), withoutApiKey(openai));
-        assertEquals(new ProviderConfig("anthropic", ProviderType.SIMULATED, Optional.empty(), Optional.empty(),
+        ProviderConfig anthropic = config.providers().get("anthropic");
+        assertEquals(ANTHROPIC_KEY, anthropic.apiKey().orElseThrow().reveal());
+        assertEquals(new ProviderConfig("anthropic", ProviderType.ANTHROPIC, Optional.empty(), Optional.empty(),
                 Map.of(), Timeouts.DEFAULTS, ProviderConfig.DEFAULT_MAX_CONNECTIONS, SimulatedOptions.DEFAULTS),
-                config.providers().get("anthropic"));
+                withoutApiKey(anthropic), "an anthropic provider needs no base_url: Anthropic's API is the default");
         assertEquals(Optional.of(URI.create("http://127.0.0.1:8000/v1")), config.providers().get("local").baseUrl(),
                 "one trailing slash is stripped");
 
@@ -170,6 +174,20 @@ class ConfigLoaderTest {
         assertEquals(0, config.rules().size(), "without the standard tiers there is no default rule pack");
         assertEquals(BudgetsConfig.UNLIMITED, config.budgets());
         assertEquals(BreakersConfig.OFF, config.breakers());
+    }
+
+    @Test
+    void cacheReadAndCacheWritePricesAreReadFromAModel() {
+        String yaml = MINIMAL.replace("fake: { provider: sim, name: fake-1, input: 0, output: 0 }", """
+                fake: { provider: sim, name: fake-1, input: 3.0, output: 15.0, cache_read: 0.3, cache_write: 3.75 }
+                  older: { provider: sim, name: fake-2, input: 3.0, output: 15.0, cached_input: 0.3 }""");
+
+        GatewayConfig config = ConfigLoader.parse(yaml, Map.of());
+
+        assertEquals(new ModelPrice(new BigDecimal("3.0"), new BigDecimal("15.0"), new BigDecimal("0.3"),
+                new BigDecimal("3.75")), config.model("fake").price(), "cache_read is the cached-input price");
+        assertEquals(new ModelPrice(new BigDecimal("3.0"), new BigDecimal("15.0"), new BigDecimal("0.3"), null),
+                config.model("older").price(), "without cache_write, writes cost the input price");
     }
 
     @Test
@@ -234,7 +252,7 @@ class ConfigLoaderTest {
     @Test
     void aMissingVariableIsReportedOnceWithItsName() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(DESIGN_EXAMPLE,
-                Map.of("BUILD_BOT_KEY", BUILD_BOT_KEY)));
+                Map.of("BUILD_BOT_KEY", BUILD_BOT_KEY, "ANTHROPIC_API_KEY", ANTHROPIC_KEY)));
 
         assertEquals(List.of("providers.openai.api_key: environment variable OPENAI_API_KEY is not set"), e.problems());
     }
@@ -242,7 +260,7 @@ class ConfigLoaderTest {
     @Test
     void aMissingKeyVariableIsNotReportedAgainAsATooShortKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(DESIGN_EXAMPLE,
-                Map.of("OPENAI_API_KEY", OPENAI_KEY)));
+                Map.of("OPENAI_API_KEY", OPENAI_KEY, "ANTHROPIC_API_KEY", ANTHROPIC_KEY)));
 
         assertEquals(List.of("keys[0].key: environment variable BUILD_BOT_KEY is not set"), e.problems());
     }
@@ -302,7 +320,7 @@ class ConfigLoaderTest {
     void everyProblemIsReportedTogether() {
         String yaml = DESIGN_EXAMPLE
                 .replace("server: { port: 8080,", "server: { prot: 8080, port: abc,")
-                .replace("type: openai, base_url: \"https://api.openai.com/v1\"", "type: anthropic")
+                .replace("type: openai, base_url: \"https://api.openai.com/v1\"", "type: bedrock")
                 .replace("mid: [small, big]", "mid: [small, gpt-x]")
                 .replace("role: finance", "role: accountant")
                 .replace("\"${BUILD_BOT_KEY}\"", "\"${MISSING_KEY}\"");
@@ -313,7 +331,7 @@ class ConfigLoaderTest {
                 "keys[0].key: environment variable MISSING_KEY is not set",
                 "server.prot: unknown field 'prot' (expected one of: host, port, max_body_bytes, metrics)",
                 "server.port: expected an integer, got \"abc\"",
-                "providers.openai.type: 'anthropic' is not supported yet (supported: openai, simulated)",
+                "providers.openai.type: unknown type 'bedrock' (supported: openai, anthropic, simulated)",
                 "tiers.mid[1]: unknown model 'gpt-x'",
                 "keys[1].role: unknown role 'accountant' (one of: loop, finance, admin)"),
                 Set.copyOf(e.problems()));

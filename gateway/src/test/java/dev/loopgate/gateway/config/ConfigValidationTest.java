@@ -195,13 +195,22 @@ class ConfigValidationTest {
                         "providers:\n  openai:", "providers: []\nold_providers:\n  openai:",
                         "providers: expected a mapping, got a list"),
                 change("a provider without a type is rejected",
-                        "    type: simulated\n", "", "providers.sim.type: required (supported: openai, simulated)"),
-                change("an anthropic provider is not supported yet",
+                        "    type: simulated\n", "", "providers.sim.type: required (supported: openai, anthropic, simulated)"),
+                change("an x-api-key header together with an api key on an anthropic provider is a conflict",
                         "    type: openai", "    type: anthropic",
-                        "providers.openai.type: 'anthropic' is not supported yet (supported: openai, simulated)"),
+                        "OpenAI-Organization: org-test", "X-Api-Key: sk-ant-other",
+                        "providers.openai.headers.X-Api-Key: conflicts with api_key"),
+                change("a simulated-only option on an anthropic provider is rejected",
+                        "    type: openai", "    type: anthropic",
+                        "    max_connections: 64", "    max_connections: 64\n    failure_rate: 0.5",
+                        "providers.openai.failure_rate: only allowed for type simulated"),
+                change("an anthropic base URL that is not http or https is rejected",
+                        "    type: openai", "    type: anthropic",
+                        "base_url: https://api.openai.com/v1", "base_url: ftp://api.anthropic.com/v1",
+                        "providers.openai.base_url: must be an absolute http:// or https:// URL"),
                 change("an unknown provider type is rejected",
                         "    type: simulated", "    type: bedrock",
-                        "providers.sim.type: unknown type 'bedrock' (supported: openai, simulated)"),
+                        "providers.sim.type: unknown type 'bedrock' (supported: openai, anthropic, simulated)"),
                 change("an unknown provider field is rejected",
                         "    max_connections: 64", "    max_conections: 64",
                         "providers.openai.max_conections: unknown field 'max_conections'"),
@@ -275,6 +284,14 @@ class ConfigValidationTest {
                         "input: 2.0", "input: two dollars", "models.big.input: expected a number, got \"two dollars\""),
                 change("a negative cached input price is rejected",
                         "cached_input: 0.5", "cached_input: -0.5", "models.big.cached_input: must not be negative"),
+                change("a cache_read price beside cached_input is rejected, as both name one price",
+                        "cached_input: 0.5", "cached_input: 0.5\n    cache_read: 0.5",
+                        "models.big.cache_read: set cached_input or cache_read, not both"),
+                change("a negative cache_read price is rejected",
+                        "cached_input: 0.5", "cache_read: -0.5", "models.big.cache_read: must not be negative"),
+                change("a negative cache_write price is rejected",
+                        "cached_input: 0.5", "cached_input: 0.5\n    cache_write: -1",
+                        "models.big.cache_write: must not be negative"),
                 change("a zero output cap is rejected",
                         "max_output_tokens: 8192", "max_output_tokens: 0",
                         "models.big.max_output_tokens: must be positive, got 0"),
@@ -393,6 +410,17 @@ class ConfigValidationTest {
             throw new IllegalArgumentException("'" + from + "' must occur exactly once in the base config");
         }
         return new Case(description, BASE.replace(from, to), expected);
+    }
+
+    /** The base config changed in two places, for a rule that needs both (say, a type and a field of it). */
+    private static Case change(String description, String from, String to, String from2, String to2, String expected) {
+        Case first = change(description, from, to, expected);
+        String yaml = first.yaml();
+        int at = yaml.indexOf(from2);
+        if (at < 0 || yaml.indexOf(from2, at + 1) >= 0) {
+            throw new IllegalArgumentException("'" + from2 + "' must occur exactly once in the changed config");
+        }
+        return new Case(description, yaml.replace(from2, to2), expected);
     }
 
     /** The base config without one top-level section. */

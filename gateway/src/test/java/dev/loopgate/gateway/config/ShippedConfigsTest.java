@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loopgate.rules.DefaultRules;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +28,24 @@ class ShippedConfigsTest {
         assertEquals("mid", config.tiers().defaultTier());
         assertEquals("redis://redis:6379", config.redis().orElseThrow().url());
         assertTrue(config.audit().url().startsWith("jdbc:postgresql:"));
+    }
+
+    @Test
+    void providersGuideExampleIsValid() throws IOException {
+        String guide = Files.readString(Path.of("..", "docs", "providers.md"));
+        int start = guide.indexOf("```yaml\n") + "```yaml\n".length();
+        String yaml = guide.substring(start, guide.indexOf("```", start));
+
+        GatewayConfig config = ConfigLoader.parse(yaml, Map.of("OPENAI_API_KEY", "sk-test", "ANTHROPIC_API_KEY",
+                "sk-ant-test", "GEMINI_API_KEY", "gm-test", "BUILD_BOT_KEY", DUMMY_KEY));
+
+        assertEquals(ProviderType.ANTHROPIC, config.providers().get("anthropic").type());
+        assertEquals(Optional.empty(), config.providers().get("anthropic").baseUrl());
+        assertEquals(URI.create("https://generativelanguage.googleapis.com/v1beta/openai"),
+                config.providers().get("gemini").baseUrl().orElseThrow());
+        assertEquals(ProviderType.OPENAI, config.providers().get("ollama").type());
+        assertEquals(Optional.empty(), config.providers().get("ollama").apiKey());
+        assertEquals(new BigDecimal("3.75"), config.model("sonnet").price().cacheWrite());
     }
 
     @Test

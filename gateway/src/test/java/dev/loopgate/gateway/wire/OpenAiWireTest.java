@@ -69,6 +69,24 @@ class OpenAiWireTest {
     }
 
     @Test
+    void cacheWriteTokensAreReadFromLoopgatesPromptDetailsExtension() throws IOException {
+        OpenAiWire.UsageChunk found = readUsage(
+                "{\"choices\":[],\"usage\":{\"prompt_tokens\":2100,\"completion_tokens\":40,"
+                        + "\"prompt_tokens_details\":{\"cached_tokens\":1500,\"cache_write_tokens\":512}}}");
+
+        assertEquals(new Usage(2100, 40, 1500, 512), found.usage());
+    }
+
+    @Test
+    void cacheWriteTokensNeverPushTheCachePartsBeyondThePrompt() throws IOException {
+        OpenAiWire.UsageChunk found = readUsage(
+                "{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1,"
+                        + "\"prompt_tokens_details\":{\"cached_tokens\":6,\"cache_write_tokens\":9}}}");
+
+        assertEquals(new Usage(10, 1, 6, 4), found.usage());
+    }
+
+    @Test
     void cachedTokensAreNeverMoreThanPromptTokens() throws IOException {
         OpenAiWire.UsageChunk found = readUsage(
                 "{\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":1,"

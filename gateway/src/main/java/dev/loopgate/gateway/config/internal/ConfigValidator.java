@@ -249,6 +249,12 @@ final class ConfigValidator {
         ok &= price(raw.input(), Problems.field(path, "input"), true);
         ok &= price(raw.output(), Problems.field(path, "output"), true);
         ok &= price(raw.cachedInput(), Problems.field(path, "cached_input"), false);
+        ok &= price(raw.cacheRead(), Problems.field(path, "cache_read"), false);
+        ok &= price(raw.cacheWrite(), Problems.field(path, "cache_write"), false);
+        if (raw.cachedInput() != null && raw.cacheRead() != null) {
+            ok = problem(Problems.field(path, "cache_read"),
+                    "set cached_input or cache_read, not both (they name the same price)");
+        }
         int maxOutputTokens = ModelConfig.DEFAULT_MAX_OUTPUT_TOKENS;
         if (raw.maxOutputTokens() != null) {
             maxOutputTokens = raw.maxOutputTokens();
@@ -260,7 +266,8 @@ final class ConfigValidator {
             return null;
         }
         return new ModelConfig(id, raw.provider(), raw.name(),
-                new ModelPrice(raw.input(), raw.output(), raw.cachedInput()), maxOutputTokens);
+                new ModelPrice(raw.input(), raw.output(), raw.cachedInput() != null ? raw.cachedInput() : raw.cacheRead(),
+                        raw.cacheWrite()), maxOutputTokens);
     }
 
     private boolean price(BigDecimal price, String path, boolean required) {

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Checks one entry of {@code providers:}; part of {@link ConfigValidator}. */
@@ -25,8 +24,6 @@ final class ProviderValidator {
 
     private static final String SUPPORTED = Arrays.stream(ProviderType.values())
             .map(ProviderType::wireName).collect(Collectors.joining(", "));
-    /** Types that are planned but have no adapter yet. */
-    private static final Set<String> NOT_YET = Set.of("anthropic");
     /** RFC 9110 {@code tchar}, besides letters and digits. */
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
@@ -53,7 +50,8 @@ final class ProviderValidator {
                 apiKey = Optional.of(new Secret(raw.apiKey()));
             }
         }
-        Map<String, String> headers = headers(raw.headers(), raw.apiKey() != null, Problems.field(path, "headers"));
+        Map<String, String> headers = headers(raw.headers(), raw.apiKey() != null ? credentialHeader(type) : null,
+                Problems.field(path, "headers"));
         Timeouts timeouts = timeouts(raw.timeouts(), Problems.field(path, "timeouts"));
         int maxConnections = ProviderConfig.DEFAULT_MAX_CONNECTIONS;
         if (raw.maxConnections() != null) {
@@ -80,11 +78,7 @@ final class ProviderValidator {
                 return type;
             }
         }
-        if (NOT_YET.contains(raw)) {
-            problems.add(path, "'" + raw + "' is not supported yet (supported: " + SUPPORTED + ")");
-        } else {
-            problems.add(path, "unknown type '" + raw + "' (supported: " + SUPPORTED + ")");
-        }
+        problems.add(path, "unknown type '" + raw + "' (supported: " + SUPPORTED + ")");
         return null;
     }
 
@@ -96,6 +90,7 @@ final class ProviderValidator {
             return Optional.empty();
         }
         if (raw == null || raw.isBlank()) {
+            // The anthropic type has a default (Anthropic's own API); other hosts must be named.
             if (type == ProviderType.OPENAI) {
                 problems.add(path, "required for type openai");
             }
@@ -121,7 +116,13 @@ final class ProviderValidator {
         return Optional.of(uri);
     }
 
-    private Map<String, String> headers(Map<String, String> raw, boolean hasApiKey, String path) {
+    /** The header that carries the api_key upstream, in lower case. */
+    private static String credentialHeader(ProviderType type) {
+        return type == ProviderType.ANTHROPIC ? "x-api-key" : "authorization";
+    }
+
+    /** @param keyHeader the lower-case header that the api_key fills, or null when no api_key is set */
+    private Map<String, String> headers(Map<String, String> raw, String keyHeader, String path) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (raw == null) {
             return headers;
@@ -135,7 +136,7 @@ final class ProviderValidator {
             } else if (seen.containsKey(lower)) {
                 problems.add(headerPath, "duplicate of header '" + seen.get(lower)
                         + "' (header names are case-insensitive)");
-            } else if (lower.equals("authorization") && hasApiKey) {
+            } else if (lower.equals(keyHeader)) {
                 problems.add(headerPath, "conflicts with api_key (set one or the other)");
             } else if (value == null) {
                 problems.add(headerPath, "expected a string, got null");
@@ -177,7 +178,7 @@ final class ProviderValidator {
 
     private SimulatedOptions simulated(ProviderType type, RawProviderConfig raw, String path) {
         SimulatedOptions defaults = SimulatedOptions.DEFAULTS;
-        if (type == ProviderType.OPENAI) {
+        if (type == ProviderType.OPENAI || type == ProviderType.ANTHROPIC) {
             onlyForSimulated(raw.latency(), Problems.field(path, "latency"));
             onlyForSimulated(raw.chunkInterval(), Problems.field(path, "chunk_interval"));
             onlyForSimulated(raw.failureRate(), Problems.field(path, "failure_rate"));

@@ -63,13 +63,18 @@ record RawGatewayConfig(
     record RawTimeoutsConfig(String connect, String firstByte, String idle, String total) {
     }
 
-    /** One entry of {@code models:}; prices in USD per million tokens. */
+    /**
+     * One entry of {@code models:}; prices in USD per million tokens. {@code cache_read} is
+     * another name for {@code cached_input} (Anthropic's term); set one of them.
+     */
     record RawModelConfig(
             String provider,
             String name,
             BigDecimal input,
             BigDecimal output,
             BigDecimal cachedInput,
+            BigDecimal cacheRead,
+            BigDecimal cacheWrite,
             Integer maxOutputTokens) {
     }
 

@@ -1,0 +1,152 @@
+package dev.loopgate.gateway.provider;
+
+import dev.loopgate.gateway.config.ProviderConfig;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
+import java.net.URI;
+
+/**
+ * The HTTP side of one provider, whatever its wire format: a pooled keep-alive client, the
+ * first-byte timer, and dropping a call whose caller left. Adapters choose the path, the
+ * headers and the body; the answer comes back paused, exactly as the upstream sent it.
+ */
+public final class UpstreamClient {
+    private final Vertx vertx;
+    private final ProviderConfig config;
+    private final HttpClientAgent client;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String basePath;
+    private final MultiMap credentials;
+
+    /**
+     * @param credentials headers that carry the provider's key, set last so that no configured
+     *        header can replace them (the validator rejects such a header anyway)
+     */
+    public UpstreamClient(Vertx vertx, ProviderConfig config, URI baseUrl, MultiMap credentials) {
+        this.vertx = vertx;
+        this.config = config;
+        this.credentials = MultiMap.caseInsensitiveMultiMap().addAll(credentials);
+        this.ssl = "https".equalsIgnoreCase(baseUrl.getScheme());
+        this.host = baseUrl.getHost();
+        this.port = baseUrl.getPort() > 0 ? baseUrl.getPort() : ssl ? 443 : 80;
+        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) config.timeouts().connect().toMillis())
+                .setDecompressionSupported(false)
+                .setVerifyHost(true)
+                // Hosted APIs sit behind CDNs that pick the certificate by SNI.
+                .setForceSni(true);
+        this.client = vertx.httpClientBuilder()
+                .with(options)
+                .with(new PoolOptions().setHttp1MaxSize(config.maxConnections()))
+                .build();
+    }
+
+    /**
+     * POSTs {@code body} to {@code path} under the base URL with the given headers, then the
+     * provider's configured headers, then the credentials. Completes when the status line and
+     * headers arrive, or fails with {@link UpstreamException}.
+     */
+    public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, Future<Void> abandoned) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(host)
+                .setPort(port)
+                .setSsl(ssl)
+                .setURI(basePath + path)
+                .setConnectTimeout(config.timeouts().connect().toMillis());
+        headers.forEach(options::putHeader);
+        config.headers().forEach(options::putHeader);
+        credentials.forEach(options::putHeader);
+        Promise<UpstreamResponse> answer = Promise.promise();
+        client.request(options).onComplete(connected -> {
+            if (connected.failed()) {
+                answer.fail(new UpstreamException(UpstreamException.Kind.CONNECT,
+                        config.name() + ": " + describe(connected.cause()), connected.cause()));
+                return;
+            }
+            HttpClientRequest call = connected.result();
+            long firstByteMs = Math.min(config.timeouts().firstByte().toMillis(), config.timeouts().total().toMillis());
+            long timer = vertx.setTimer(firstByteMs, id -> {
+                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                        config.name() + ": no response within " + firstByteMs + " ms", null))) {
+                    call.reset();
+                }
+            });
+            abandoned.onComplete(left -> {
+                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
+                        config.name() + ": the caller left before the response", null))) {
+                    call.reset();
+                }
+            });
+            call.send(body).onComplete(sent -> {
+                vertx.cancelTimer(timer);
+                if (sent.failed()) {
+                    answer.tryFail(new UpstreamException(UpstreamException.Kind.CONNECTION_LOST,
+                            config.name() + ": " + describe(sent.cause()), sent.cause()));
+                    return;
+                }
+                HttpClientResponse response = sent.result();
+                response.pause();
+                if (!answer.tryComplete(new Response(call, response))) {
+                    call.reset();
+                }
+            });
+        });
+        return answer.future();
+    }
+
+    public Future<Void> close() {
+        return client.close();
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    private record Response(HttpClientRequest call, HttpClientResponse response) implements UpstreamResponse {
+        @Override
+        public int status() {
+            return response.statusCode();
+        }
+
+        @Override
+        public String contentType() {
+            String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
+            return type == null ? "application/json" : type;
+        }
+
+        @Override
+        public String retryAfter() {
+            return response.getHeader(HttpHeaders.RETRY_AFTER);
+        }
+
+        @Override
+        public ReadStream<Buffer> body() {
+            return response;
+        }
+
+        @Override
+        public void cancel() {
+            call.reset();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.loopgate.gateway.provider.anthropic;
+
+import dev.loopgate.gateway.config.ProviderConfig;
+import dev.loopgate.gateway.config.Secret;
+import dev.loopgate.gateway.config.Timeouts;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.pipeline.Endpoint;
+import dev.loopgate.gateway.provider.ProviderAdapter;
+import dev.loopgate.gateway.provider.TranslatedBody;
+import dev.loopgate.gateway.provider.UpstreamClient;
+import dev.loopgate.gateway.provider.UpstreamRequest;
+import dev.loopgate.gateway.provider.UpstreamResponse;
+import dev.loopgate.gateway.provider.WholeBody;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.streams.ReadStream;
+import java.net.URI;
+import java.time.Clock;
+
+/**
+ * A provider that speaks Anthropic Messages ({@code POST /messages}). Calls arrive and
+ * leave in OpenAI's wire format: the request is translated before it is sent, and the
+ * answer, stream, or error is translated as it is read, so the rest of the gateway sees
+ * an OpenAI-compatible upstream.
+ */
+public final class AnthropicAdapter implements ProviderAdapter {
+    public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com/v1");
+    static final String API_VERSION = "2023-06-01";
+    /** As the forward stage's bound on whole answers: a larger answer fails rather than being held. */
+    static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+    /** An error's type and message are at its start; the rest is not kept. */
+    static final int MAX_ERROR_BYTES = 64 * 1024;
+
+    private final ProviderConfig config;
+    private final UpstreamClient http;
+    private final Clock clock;
+    private final String secret;
+
+    public AnthropicAdapter(Vertx vertx, ProviderConfig config, URI baseUrl) {
+        this(vertx, config, baseUrl, Clock.systemUTC());
+    }
+
+    public AnthropicAdapter(Vertx vertx, ProviderConfig config, URI baseUrl, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.secret = config.apiKey().map(Secret::reveal).orElse(null);
+        MultiMap credentials = MultiMap.caseInsensitiveMultiMap();
+        if (secret != null) {
+            credentials.set("x-api-key", secret);
+        }
+        this.http = new UpstreamClient(vertx, config, baseUrl, credentials);
+    }
+
+    @Override
+    public Timeouts timeouts() {
+        return config.timeouts();
+    }
+
+    @Override
+    public Future<UpstreamResponse> send(UpstreamRequest request) {
+        if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
+            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Model '"
+                    + request.upstreamModel() + "' is served by the Anthropic provider '" + config.name()
+                    + "', which has no " + request.endpoint().upstreamPath() + " endpoint.", "model"));
+        }
+        AnthropicWire.Request translated;
+        try {
+            translated = AnthropicWire.toRequest(request.body(), request.upstreamModel(), request.defaultMaxTokens(),
+                    request.stream());
+        } catch (GatewayException e) {
+            return Future.failedFuture(e);
+        }
+        // Configured headers are set over these, so an operator may pin another anthropic-version.
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .set("anthropic-version", API_VERSION)
+                .set(HttpHeaders.CONTENT_TYPE, "application/json")
+                .set(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
+                .set("x-request-id", request.requestId());
+        return http.post("/messages", headers, translated.bytes(), request.abandoned())
+                .map(raw -> answer(raw, request.stream(), translated.jsonTool()));
+    }
+
+    private UpstreamResponse answer(UpstreamResponse raw, boolean stream, String jsonTool) {
+        int status = raw.status();
+        long created = clock.instant().getEpochSecond();
+        if (status < 200 || status >= 300) {
+            int clientStatus = AnthropicErrors.status(status);
+            return new Translated(raw, clientStatus, "application/json", new TranslatedBody(raw.body(),
+                    WholeBody.firstPart(MAX_ERROR_BYTES, body -> AnthropicErrors.body(clientStatus, body, secret))));
+        }
+        if (stream) {
+            return new Translated(raw, status, "text/event-stream",
+                    new TranslatedBody(raw.body(), new AnthropicStreamTranslator(created, jsonTool)));
+        }
+        return new Translated(raw, status, "application/json", new TranslatedBody(raw.body(),
+                WholeBody.bounded(MAX_ANSWER_BYTES, body -> AnthropicWire.fromResponse(body, created, jsonTool))));
+    }
+
+    @Override
+    public Future<Void> close() {
+        return http.close();
+    }
+
+    /** The upstream's answer with its status and body in OpenAI's terms. */
+    private record Translated(UpstreamResponse raw, int status, String contentType, ReadStream<Buffer> body)
+            implements UpstreamResponse {
+        @Override
+        public String retryAfter() {
+            return raw.retryAfter();
+        }
+
+        @Override
+        public void cancel() {
+            raw.cancel();
+        }
+    }
+}
