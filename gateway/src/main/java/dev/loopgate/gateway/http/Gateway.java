@@ -9,6 +9,7 @@ import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.provider.health.ProviderHealth;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.rules.store.RulesStore;
 import dev.loopgate.gateway.rules.RulesStores;
@@ -46,6 +47,7 @@ public final class Gateway {
     private final List<String> deployments;
     private final Parts parts;
     private final AtomicBoolean ready;
+    private final ProviderHealth health;
 
     /**
      * What the servers use, started before them and stopped after them, so calls in flight
@@ -77,12 +79,14 @@ public final class Gateway {
         }
     }
 
-    private Gateway(Vertx vertx, int port, List<String> deployments, Parts parts, AtomicBoolean ready) {
+    private Gateway(Vertx vertx, int port, List<String> deployments, Parts parts, AtomicBoolean ready,
+            ProviderHealth health) {
         this.vertx = vertx;
         this.port = port;
         this.deployments = deployments;
         this.parts = parts;
         this.ready = ready;
+        this.health = health;
     }
 
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances) {
@@ -94,10 +98,17 @@ public final class Gateway {
      * @param sink receives every finished call (besides the audit trail)
      */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink) {
+        return start(vertx, config, instances, sink, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the time of budgets, breakers, audit and provider health; tests pass a fake one
+     */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink, Clock clock) {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1");
         }
-        Clock clock = Clock.systemUTC();
+        ProviderHealth health = ProviderHealth.create(config, clock);
         Parts parts = new Parts(RulesStores.forConfig(vertx, config));
         Map<String, URI> simulatedUrls = new HashMap<>();
         List<Future<?>> simulatedStarting = new ArrayList<>();
@@ -127,11 +138,11 @@ public final class Gateway {
                     new TokenEstimator(), Map.copyOf(simulatedUrls), call -> {
                         audited.record(call);
                         sink.record(call);
-                    }, parts.budgets, new BudgetStore(), parts.notifier, parts.audit, clock, ready::get);
+                    }, parts.budgets, new BudgetStore(), parts.notifier, parts.audit, health, clock, ready::get);
             return deploy(vertx, runtime, config.server().port(), instances, deployments);
         }).map(port -> {
             ready.set(true);
-            return new Gateway(vertx, port, deployments, parts, ready);
+            return new Gateway(vertx, port, deployments, parts, ready, health);
         }).recover(failure -> {
             deployments.forEach(vertx::undeploy);
             return parts.close(vertx).transform(closed -> Future.failedFuture(failure));
@@ -162,6 +173,11 @@ public final class Gateway {
 
     public int port() {
         return port;
+    }
+
+    /** The health breakers of every target, shared by all server instances; read {@link ProviderHealth#snapshot()}. */
+    public ProviderHealth providerHealth() {
+        return health;
     }
 
     private static int freePort() {

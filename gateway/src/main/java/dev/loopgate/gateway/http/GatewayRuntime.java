@@ -7,6 +7,7 @@ import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.provider.health.ProviderHealth;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import java.net.URI;
@@ -26,6 +27,7 @@ record GatewayRuntime(
         BudgetStore budgetStore,
         LoopNotifier notifier,
         AuditService audit,
+        ProviderHealth health,
         Clock clock,
         BooleanSupplier ready) {
 }
