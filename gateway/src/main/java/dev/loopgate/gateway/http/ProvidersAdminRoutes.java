@@ -11,8 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,13 +37,12 @@ final class ProvidersAdminRoutes {
         Map<String, ArrayNode> targets = new LinkedHashMap<>();
         ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
         ArrayNode data = list.putArray("data");
-        config.providers().values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(provider -> {
+        config.providers().values().stream().sorted(Comparator.comparing(ProviderConfig::name)).forEach(provider -> {
             ObjectNode node = data.addObject().put("provider", provider.name()).put("type", provider.type().wireName());
             node.set("health", health(provider));
             targets.put(provider.name(), node.putArray("targets"));
         });
-        List<TargetSnapshot> snapshot = health.snapshot();
-        snapshot.forEach(target -> targets.get(target.provider()).add(target(target)));
+        health.snapshot().forEach(target -> targets.get(target.provider()).add(target(target)));
         AdminBodies.respond(ctx, Future.succeededFuture(list));
     }
 
