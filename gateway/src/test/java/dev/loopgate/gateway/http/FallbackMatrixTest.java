@@ -60,6 +60,8 @@ class FallbackMatrixTest {
               mid: [flaky, second]
               unreachable: [refused, second]
               unconnectable: [blackholed, second]
+              only-unreachable: [refused]
+              only-unconnectable: [blackholed]
             default_tier: mid
             retry: { max_attempts: 2, base_delay: 10ms, max_delay: 50ms, max_retry_after: 2s, max_total_attempts: 3 }
             # Breakers never open here (HealthBreakerTest covers them); the stopped clock keeps
@@ -233,6 +235,20 @@ class FallbackMatrixTest {
                 assertEquals(List.of(), b.received(), "a stream that reached the client never falls back");
             }
         }
+    }
+
+    @Test
+    void aConnectTimeoutIsATimeoutAndARefusedConnectionIsNot() {
+        GatewayResponse timedOut = call("only-unconnectable", false).send();
+        GatewayResponse refused = call("only-unreachable", false).send();
+
+        assertEquals(504, timedOut.status(), timedOut::toString);
+        assertEquals("upstream_timeout", timedOut.json().path("error").path("code").asText());
+        assertEquals(502, refused.status(), refused::toString);
+        assertEquals("upstream_error", refused.json().path("error").path("code").asText());
+        String message = refused.json().path("error").path("message").asText();
+        assertEquals(2, message.split("refused: closed: ", -1).length - 1,
+                "a refused connection is tried twice: " + message);
     }
 
     @Test
