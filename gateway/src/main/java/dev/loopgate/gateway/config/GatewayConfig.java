@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The validated, immutable gateway configuration. Built only by {@link ConfigLoader}.
  * {@code rules} are the compiled routing rules the gateway starts with (the default pack
- * when the file has none).
+ * when the file has none). {@code maxTotalAttempts} bounds the upstream attempts of one
+ * call over all its targets, retries included.
  */
 public record GatewayConfig(
         ServerConfig server,
@@ -21,9 +22,13 @@ public record GatewayConfig(
         List<KeyConfig> keys,
         RuleSet rules,
         BudgetsConfig budgets,
-        BreakersConfig breakers) {
+        BreakersConfig breakers,
+        int maxTotalAttempts) {
 
     public GatewayConfig {
+        if (maxTotalAttempts < 1) {
+            throw new IllegalArgumentException("maxTotalAttempts must be at least 1, got " + maxTotalAttempts);
+        }
         providers = Map.copyOf(providers);
         models = Map.copyOf(models);
         keys = List.copyOf(keys);

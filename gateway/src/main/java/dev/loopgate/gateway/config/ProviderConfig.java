@@ -7,6 +7,8 @@ import java.util.Optional;
 /**
  * One upstream provider. {@code baseUrl} is absent only for the simulated type, which
  * the gateway serves itself. {@code headers} are added to every upstream call.
+ * {@code retry} and {@code health} say when a failed call is tried again on this provider
+ * and when its targets are skipped for a while (see {@code docs/failover.md}).
  */
 public record ProviderConfig(
         String name,
@@ -16,7 +18,9 @@ public record ProviderConfig(
         Map<String, String> headers,
         Timeouts timeouts,
         int maxConnections,
-        SimulatedOptions simulated) {
+        SimulatedOptions simulated,
+        RetryConfig retry,
+        HealthConfig health) {
     public static final int DEFAULT_MAX_CONNECTIONS = 256;
 
     public ProviderConfig {

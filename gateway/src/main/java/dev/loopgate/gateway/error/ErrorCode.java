@@ -6,6 +6,8 @@ package dev.loopgate.gateway.error;
  */
 public enum ErrorCode {
     INVALID_REQUEST(400, "invalid_request_error", "invalid_request"),
+    /** The provider refused the content itself (its content filter); retrying or another target will not help. */
+    CONTENT_FILTER(400, "invalid_request_error", "content_filter"),
     INVALID_API_KEY(401, "authentication_error", "invalid_api_key"),
     BUDGET_EXCEEDED(402, "insufficient_quota", "budget_exceeded"),
     LOOP_PAUSED(403, "permission_error", "loop_paused"),

@@ -9,8 +9,10 @@ import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.metrics.GatewayMetrics;
+import dev.loopgate.gateway.metrics.ProviderHealthGauges;
 import dev.loopgate.gateway.metrics.StateGauges;
 import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.provider.health.ProviderHealth;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.rules.store.RulesStore;
 import dev.loopgate.gateway.rules.RulesStores;
@@ -49,6 +51,7 @@ public final class Gateway {
     private final List<String> deployments;
     private final Parts parts;
     private final AtomicBoolean ready;
+    private final ProviderHealth health;
 
     /**
      * What the servers use, started before them and stopped after them, so calls in flight
@@ -83,12 +86,14 @@ public final class Gateway {
         }
     }
 
-    private Gateway(Vertx vertx, int port, List<String> deployments, Parts parts, AtomicBoolean ready) {
+    private Gateway(Vertx vertx, int port, List<String> deployments, Parts parts, AtomicBoolean ready,
+            ProviderHealth health) {
         this.vertx = vertx;
         this.port = port;
         this.deployments = deployments;
         this.parts = parts;
         this.ready = ready;
+        this.health = health;
     }
 
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances) {
@@ -100,10 +105,17 @@ public final class Gateway {
      * @param sink receives every finished call (besides the audit trail and the metrics)
      */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink) {
+        return start(vertx, config, instances, sink, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the time of budgets, breakers, audit and provider health; tests pass a fake one
+     */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink, Clock clock) {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1");
         }
-        Clock clock = Clock.systemUTC();
+        ProviderHealth health = ProviderHealth.create(config, clock);
         Parts parts = new Parts(RulesStores.forConfig(vertx, config));
         Map<String, URI> simulatedUrls = new HashMap<>();
         List<Future<?>> simulatedStarting = new ArrayList<>();
@@ -133,16 +145,17 @@ public final class Gateway {
             BudgetStore budgetStore = new BudgetStore();
             parts.metrics.bind(new StateGauges(parts.audit::writerStats, budgetStore::isReachable,
                     parts.budgets::servingFromLocalSlice, () -> rules.active().current().number()));
+            parts.metrics.bind(new ProviderHealthGauges(health));
             GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
                     new TokenEstimator(), Map.copyOf(simulatedUrls), call -> {
                         audited.record(call);
                         counted.record(call);
                         sink.record(call);
-                    }, parts.budgets, budgetStore, parts.notifier, parts.audit, parts.metrics, clock, ready::get);
+                    }, parts.budgets, budgetStore, parts.notifier, parts.audit, parts.metrics, health, clock, ready::get);
             return deploy(vertx, runtime, config.server().port(), instances, deployments);
         }).map(port -> {
             ready.set(true);
-            return new Gateway(vertx, port, deployments, parts, ready);
+            return new Gateway(vertx, port, deployments, parts, ready, health);
         }).recover(failure -> {
             deployments.forEach(vertx::undeploy);
             return parts.close(vertx).transform(closed -> Future.failedFuture(failure));
@@ -173,6 +186,11 @@ public final class Gateway {
 
     public int port() {
         return port;
+    }
+
+    /** The health breakers of every target, shared by all server instances; read {@link ProviderHealth#snapshot()}. */
+    public ProviderHealth providerHealth() {
+        return health;
     }
 
     private static int freePort() {

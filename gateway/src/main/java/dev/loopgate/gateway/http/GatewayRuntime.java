@@ -8,6 +8,7 @@ import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.metrics.GatewayMetrics;
 import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.provider.health.ProviderHealth;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import java.net.URI;
@@ -28,6 +29,7 @@ record GatewayRuntime(
         LoopNotifier notifier,
         AuditService audit,
         GatewayMetrics metrics,
+        ProviderHealth health,
         Clock clock,
         BooleanSupplier ready) {
 }

@@ -18,6 +18,7 @@ import dev.loopgate.gateway.pipeline.ParseRequestStage;
 import dev.loopgate.gateway.pipeline.RateLimitStage;
 import dev.loopgate.gateway.pipeline.RecordStage;
 import dev.loopgate.gateway.pipeline.ReserveStage;
+import dev.loopgate.gateway.pipeline.RetryPolicy;
 import dev.loopgate.gateway.pipeline.Pipeline;
 import dev.loopgate.gateway.pipeline.RouteStage;
 import dev.loopgate.gateway.pipeline.SettleStage;
@@ -74,7 +75,8 @@ final class GatewayVerticle extends VerticleBase {
                 new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
                 new ReserveStage(store, ledger, config, runtime.notifier(), runtime.clock()),
                 new SettleStage(runtime.tokens(), store, ledger, config.breakers(), runtime.notifier(), runtime.clock()),
-                new ForwardStage(vertx, providers, config.models())));
+                new ForwardStage(vertx, providers, config, runtime.health(),
+                        RetryPolicy.withRandomJitter(runtime.clock()))));
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(runtime.config().server().host())
                 .setPort(port)
@@ -105,6 +107,7 @@ final class GatewayVerticle extends VerticleBase {
         new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.clock()).mount(router);
         new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),
                 runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
+        new ProvidersAdminRoutes(runtime.config(), runtime.health()).mount(router);
         MetricsConfig metrics = runtime.config().server().metrics();
         if (metrics.enabled()) {
             Route scrape = router.get("/metrics");

@@ -1,190 +1,136 @@
 package dev.loopgate.gateway.pipeline;
 
-import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ModelConfig;
+import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
-import dev.loopgate.gateway.provider.ProviderAdapter;
 import dev.loopgate.gateway.provider.Providers;
-import dev.loopgate.gateway.provider.UpstreamException;
-import dev.loopgate.gateway.provider.UpstreamRequest;
-import dev.loopgate.gateway.provider.UpstreamResponse;
-import dev.loopgate.gateway.relay.BodyReader;
-import dev.loopgate.gateway.relay.StreamRelay;
-import dev.loopgate.gateway.wire.OpenAiWire;
+import dev.loopgate.gateway.provider.UpstreamFailure;
+import dev.loopgate.gateway.provider.health.Outcome;
+import dev.loopgate.gateway.provider.health.Permit;
+import dev.loopgate.gateway.provider.health.ProviderHealth;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * Sends the call to its targets in order. A target that cannot connect, times out,
- * answers 429 or 5xx, or fails before any byte reached the client is passed over for
- * the next; once a byte has reached the client the call is bound to that target.
- * Other 4xx answers are the caller's to see and are passed through unchanged.
+ * Sends the call to its targets in order. Each failed attempt is classified, and
+ * {@link RetryPolicy} says whether the same target is tried again (after a backoff
+ * timer), the next target is, or the call fails; a request the upstream refused is
+ * passed to the caller. A target whose health breaker is open is skipped; when every
+ * target is, the one opened longest ago is tried anyway. A stream is retried or falls
+ * back only while no byte of it has reached the client; after that it is bound to its
+ * target and a failure ends it with the relay's error event. See {@code docs/failover.md}.
  */
 public final class ForwardStage implements Stage {
-    /** A non-stream answer larger than this is refused rather than held in memory. */
-    static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
-    /** Error bodies are read only to keep the connection reusable; they are small. */
-    static final long MAX_ERROR_BYTES = 64L * 1024;
-
-    private final Vertx vertx;
     private final Providers providers;
     private final Map<String, ModelConfig> models;
+    private final GatewayConfig config;
+    private final ProviderHealth health;
+    private final RetryPolicy policy;
+    private final TargetCall call;
+    private final Vertx vertx;
 
-    public ForwardStage(Vertx vertx, Providers providers, Map<String, ModelConfig> models) {
+    public ForwardStage(Vertx vertx, Providers providers, GatewayConfig config, ProviderHealth health,
+            RetryPolicy policy) {
         this.vertx = vertx;
         this.providers = providers;
-        this.models = Map.copyOf(models);
+        this.models = config.models();
+        this.config = config;
+        this.health = health;
+        this.policy = policy;
+        this.call = new TargetCall(vertx, policy);
     }
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        Attempts attempts = new Attempts(exchange);
+        Attempts attempts = new Attempts(vertx, exchange);
         exchange.response().closeHandler(v -> attempts.clientClosed());
-        return attempt(attempts, 0);
+        return fromTarget(attempts, 0);
     }
 
-    private Future<Reply> attempt(Attempts attempts, int index) {
-        Exchange exchange = attempts.exchange;
-        List<String> targets = exchange.route().targets();
-        if (attempts.clientGone) {
+    /** The first target from {@code index} on that its breaker lets through. */
+    private Future<Reply> fromTarget(Attempts attempts, int index) {
+        List<String> targets = attempts.exchange.route().targets();
+        for (int i = index; i < targets.size(); i++) {
+            Permit permit = health.acquire(targets.get(i));
+            if (permit.allowed()) {
+                return attempt(attempts, i, 1, permit);
+            }
+            attempts.skipped(targets.get(i));
+        }
+        if (attempts.made() == 0 && !targets.isEmpty()) {
+            Map.Entry<String, Permit> forced = health.forceLeastRecentlyOpened(targets);
+            return attempt(attempts, targets.indexOf(forced.getKey()), 1, forced.getValue());
+        }
+        return Future.failedFuture(attempts.exhausted());
+    }
+
+    /** The {@code attemptOnTarget}-th attempt at the target at {@code index}; reports its outcome on the permit. */
+    private Future<Reply> attempt(Attempts attempts, int index, int attemptOnTarget, Permit permit) {
+        if (attempts.clientGone()) {
+            permit.report(Outcome.IGNORED);
             return Future.failedFuture(clientClosed());
         }
-        if (index >= targets.size()) {
+        String target = attempts.exchange.route().targets().get(index);
+        ModelConfig model = models.get(target);
+        attempts.started(target);
+        return call.send(attempts, model, providers.get(model.provider())).transform(done -> {
+            if (done.succeeded()) {
+                permit.report(outcomeOf(done.result()));
+                return Future.succeededFuture(done.result());
+            }
+            if (!(done.cause() instanceof UpstreamFailure failure) || attempts.clientGone()) {
+                permit.report(Outcome.IGNORED);
+                return Future.failedFuture(attempts.clientGone() ? clientClosed() : done.cause());
+            }
+            permit.report(failure.failureClass().unhealthy() ? Outcome.FAILURE : Outcome.IGNORED);
+            attempts.failed(target, failure);
+            return afterFailure(attempts, index, attemptOnTarget, failure);
+        });
+    }
+
+    private Future<Reply> afterFailure(Attempts attempts, int index, int attemptOnTarget, UpstreamFailure failure) {
+        String target = attempts.exchange.route().targets().get(index);
+        RetryConfig retry = config.providers().get(models.get(target).provider()).retry();
+        RetryPolicy.Decision decision = policy.decide(failure, retry, attemptOnTarget);
+        if (decision.action() == RetryPolicy.Action.FAIL) {
+            return Future.failedFuture(attempts.failedWith(failure));
+        }
+        if (attempts.made() >= config.maxTotalAttempts()) {
             return Future.failedFuture(attempts.exhausted());
         }
-        ModelConfig model = models.get(targets.get(index));
-        ProviderAdapter adapter = providers.get(model.provider());
-        long deadline = System.nanoTime() + adapter.timeouts().total().toNanos();
-        UpstreamRequest request = new UpstreamRequest(exchange.endpoint(), exchange.request().json(),
-                model.upstreamName(), model.maxOutputTokens(), exchange.request().stream(), exchange.requestId(),
-                attempts.abandoned.future());
-        Function<Throwable, Future<Reply>> tryNext = failure -> {
-            if (!(failure instanceof UpstreamException || failure instanceof UpstreamStatus)) {
-                return Future.failedFuture(failure);
+        if (decision.action() == RetryPolicy.Action.RETRY_SAME_TARGET) {
+            Permit again = health.acquire(target);
+            if (again.allowed()) {
+                return attempts.waitFor(decision.delay()).transform(waited -> {
+                    if (waited.failed()) {
+                        again.report(Outcome.IGNORED);
+                        return Future.failedFuture(waited.cause());
+                    }
+                    return attempt(attempts, index, attemptOnTarget + 1, again);
+                });
             }
-            attempts.failed(model, failure);
-            return attempt(attempts, index + 1);
-        };
-        return adapter.send(request).compose(response -> {
-            if (attempts.clientGone) {
-                response.cancel();
-                return Future.failedFuture(clientClosed());
-            }
-            attempts.current = response;
-            exchange.upstreamFirstByteNanos(System.nanoTime());
-            int status = response.status();
-            if (status >= 200 && status < 300) {
-                exchange.responseHeaders().set(ResponseHeaders.MODEL, model.id());
-                Future<Reply> answered = exchange.request().stream()
-                        ? relay(attempts, response, adapter, deadline, model)
-                        : readAnswer(response, adapter, deadline, model, status);
-                return answered.recover(tryNext);
-            }
-            Future<Buffer> errorBody = BodyReader.read(vertx, response, adapter.timeouts().idle().toMillis(), deadline,
-                    MAX_ERROR_BYTES);
-            if (status == 429 || status >= 500) {
-                String reason = "HTTP " + status;
-                return errorBody.transform(ignored -> tryNext.apply(new UpstreamStatus(reason)));
-            }
-            return errorBody.compose(body -> refused(exchange, model, response, status, body));
-        }, tryNext);
-    }
-
-    private Future<Reply> relay(Attempts attempts, UpstreamResponse response, ProviderAdapter adapter, long deadline,
-            ModelConfig model) {
-        StreamRelay relay = new StreamRelay(vertx, attempts.exchange.response(), response,
-                attempts.exchange.responseHeaders(), attempts.exchange.request().clientWantsUsage(),
-                adapter.timeouts().idle().toMillis(), deadline, attempts.exchange.streamCapture());
-        attempts.relay = relay;
-        return relay.run().map(result -> new Reply.Streamed(result.end(), result.usage(), model, result.text()));
-    }
-
-    private Future<Reply> readAnswer(UpstreamResponse response, ProviderAdapter adapter, long deadline,
-            ModelConfig model, int status) {
-        return BodyReader.read(vertx, response, adapter.timeouts().idle().toMillis(), deadline, MAX_ANSWER_BYTES)
-                .map(body -> new Reply.Complete(status, response.contentType(), body, usageOf(body), model));
-    }
-
-    /** A 4xx other than 429: the caller's request was refused; only auth failures are the gateway's own. */
-    private static Future<Reply> refused(Exchange exchange, ModelConfig model, UpstreamResponse response, int status,
-            Buffer body) {
-        if (status == 401 || status == 403) {
-            return Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR, "Provider '" + model.provider()
-                    + "' refused the gateway's credentials (HTTP " + status + "); an operator must fix its api_key."));
         }
-        exchange.responseHeaders().set(ResponseHeaders.MODEL, model.id());
-        return Future.succeededFuture(new Reply.Complete(status, response.contentType(), body, Usage.NONE, model));
+        return fromTarget(attempts, index + 1);
     }
 
-    private static GatewayException clientClosed() {
+    /** What a call that reached an answer says about its target's health. */
+    private static Outcome outcomeOf(Reply reply) {
+        if (reply instanceof Reply.Streamed streamed) {
+            return switch (streamed.end()) {
+                case COMPLETED -> Outcome.SUCCESS;
+                case UPSTREAM_FAILED -> Outcome.FAILURE;
+                case CLIENT_CLOSED -> Outcome.IGNORED;
+            };
+        }
+        Reply.Complete complete = (Reply.Complete) reply;
+        return complete.status() / 100 == 2 ? Outcome.SUCCESS : Outcome.IGNORED;
+    }
+
+    static GatewayException clientClosed() {
         return new GatewayException(ErrorCode.CLIENT_CLOSED, "The client closed the connection.");
-    }
-
-    private static Usage usageOf(Buffer body) {
-        try {
-            byte[] bytes = body.getBytes();
-            OpenAiWire.UsageChunk found = OpenAiWire.readUsage(bytes, 0, bytes.length);
-            return found == null ? Usage.NONE : found.usage();
-        } catch (IOException | RuntimeException malformed) {
-            return Usage.NONE;
-        }
-    }
-
-    /** A retryable HTTP status from a target, recorded like a connection failure. */
-    private static final class UpstreamStatus extends RuntimeException {
-        UpstreamStatus(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** The attempts of one call: what is in flight, and why each earlier target failed. */
-    private static final class Attempts {
-        final Exchange exchange;
-        final List<String> failures = new ArrayList<>();
-        boolean allTimedOut = true;
-        boolean clientGone;
-        /** Completed when the client leaves, so an attempt still waiting for its response is dropped. */
-        final Promise<Void> abandoned = Promise.promise();
-        UpstreamResponse current;
-        StreamRelay relay;
-
-        Attempts(Exchange exchange) {
-            this.exchange = exchange;
-        }
-
-        void failed(ModelConfig model, Throwable failure) {
-            failures.add(model.id() + ": " + failure.getMessage());
-            allTimedOut &= failure instanceof UpstreamException e && e.kind() == UpstreamException.Kind.TIMEOUT;
-            current = null;
-            relay = null;
-        }
-
-        void clientClosed() {
-            clientGone = true;
-            abandoned.tryComplete();
-            if (relay != null) {
-                relay.clientClosed();
-            } else if (current != null) {
-                current.cancel();
-            }
-        }
-
-        GatewayException exhausted() {
-            String detail = String.join("; ", failures);
-            if (failures.size() > 1) {
-                return new GatewayException(ErrorCode.ALL_TARGETS_FAILED,
-                        "All " + failures.size() + " targets failed: " + detail);
-            }
-            return new GatewayException(allTimedOut ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_ERROR,
-                    "The upstream failed: " + detail);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.provider;
 
 import dev.loopgate.gateway.config.ProviderConfig;
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -16,6 +17,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.ReadStream;
 import java.net.URI;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP side of one provider, whatever its wire format: a pooled keep-alive client, the
@@ -78,14 +80,18 @@ public final class UpstreamClient {
         Promise<UpstreamResponse> answer = Promise.promise();
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
-                answer.fail(new UpstreamException(UpstreamException.Kind.CONNECT,
-                        config.name() + ": " + describe(connected.cause()), connected.cause()));
+                Throwable cause = connected.cause();
+                answer.fail(new UpstreamException(isConnectTimeout(cause) ? UpstreamException.Kind.CONNECT_TIMEOUT
+                        : UpstreamException.Kind.CONNECT, config.name() + ": " + describe(cause), cause));
                 return;
             }
             HttpClientRequest call = connected.result();
-            long firstByteMs = Math.min(config.timeouts().firstByte().toMillis(), config.timeouts().total().toMillis());
+            long totalMs = config.timeouts().total().toMillis();
+            long firstByteMs = Math.min(config.timeouts().firstByte().toMillis(), totalMs);
+            UpstreamException.Kind late = firstByteMs < totalMs
+                    ? UpstreamException.Kind.FIRST_BYTE_TIMEOUT : UpstreamException.Kind.TOTAL_TIMEOUT;
             long timer = vertx.setTimer(firstByteMs, id -> {
-                if (answer.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT,
+                if (answer.tryFail(new UpstreamException(late,
                         config.name() + ": no response within " + firstByteMs + " ms", null))) {
                     call.reset();
                 }
@@ -115,6 +121,11 @@ public final class UpstreamClient {
 
     public Future<Void> close() {
         return client.close();
+    }
+
+    /** Netty's connect timeout, or Vert.x's when no pooled connection came free in time. */
+    private static boolean isConnectTimeout(Throwable cause) {
+        return cause instanceof ConnectTimeoutException || cause instanceof TimeoutException;
     }
 
     private static String describe(Throwable cause) {

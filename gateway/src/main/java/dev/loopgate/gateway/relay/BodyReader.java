@@ -23,12 +23,14 @@ public final class BodyReader {
         ReadStream<Buffer> stream = response.body();
         long totalMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
         long[] idleTimer = {-1};
-        long totalTimer = vertx.setTimer(totalMs, id -> fail(response, result, "the total time limit passed"));
+        long totalTimer = vertx.setTimer(totalMs, id -> fail(response, result, UpstreamException.Kind.TOTAL_TIMEOUT,
+                "the total time limit passed"));
         Runnable armIdle = () -> {
             if (idleTimer[0] >= 0) {
                 vertx.cancelTimer(idleTimer[0]);
             }
-            idleTimer[0] = vertx.setTimer(idleMs, id -> fail(response, result, "no data for " + idleMs + " ms"));
+            idleTimer[0] = vertx.setTimer(idleMs, id -> fail(response, result, UpstreamException.Kind.IDLE_TIMEOUT,
+                    "no data for " + idleMs + " ms"));
         };
         armIdle.run();
         result.future().onComplete(done -> {
@@ -55,8 +57,9 @@ public final class BodyReader {
         return result.future();
     }
 
-    private static void fail(UpstreamResponse response, Promise<Buffer> result, String why) {
-        if (result.tryFail(new UpstreamException(UpstreamException.Kind.TIMEOUT, why, null))) {
+    private static void fail(UpstreamResponse response, Promise<Buffer> result, UpstreamException.Kind kind,
+            String why) {
+        if (result.tryFail(new UpstreamException(kind, why, null))) {
             response.cancel();
         }
     }

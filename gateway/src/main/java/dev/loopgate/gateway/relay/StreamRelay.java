@@ -28,6 +28,10 @@ import java.util.List;
  *
  * <p>Nothing is sent to the client until the first event is ready, so a stream that
  * fails before that fails this relay's future and the caller may try another target.
+ * Once a byte was sent the relay is bound to its upstream: a failure after that ends
+ * the client's stream with an error event and completes the future with
+ * {@link StreamEnd#UPSTREAM_FAILED}; it is never a failed future, so no caller can
+ * fall back or retry into a stream the client is already reading.
  */
 public final class StreamRelay {
     /**
@@ -84,7 +88,7 @@ public final class StreamRelay {
         source.endHandler(v -> onUpstreamEnd());
         long totalMs = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
         totalTimer = vertx.setTimer(totalMs, id -> onUpstreamFailed(ErrorCode.UPSTREAM_TIMEOUT,
-                UpstreamException.Kind.TIMEOUT, "the stream passed its total time limit"));
+                UpstreamException.Kind.TOTAL_TIMEOUT, "the stream passed its total time limit"));
         armIdle();
         source.resume();
         return result.future();
@@ -200,9 +204,11 @@ public final class StreamRelay {
             return;
         }
         if (!committed) {
+            // Nothing reached the client: the caller may still retry or fall back.
             cancelTimers();
             result.tryFail(new UpstreamException(kind, why, null));
         } else {
+            // Bytes reached the client: bound to this upstream; end with an error event, never [DONE].
             if (!client.closed()) {
                 client.end(ErrorBodies.sseEvent(new GatewayException(code, "The stream was interrupted: " + why + ".")));
             }
@@ -227,12 +233,17 @@ public final class StreamRelay {
             vertx.cancelTimer(idleTimer);
         }
         idleTimer = vertx.setTimer(idleMs, id -> onUpstreamFailed(ErrorCode.UPSTREAM_TIMEOUT,
-                UpstreamException.Kind.TIMEOUT, "no data from the upstream for " + idleMs + " ms"));
+                UpstreamException.Kind.IDLE_TIMEOUT, "no data from the upstream for " + idleMs + " ms"));
     }
 
     private void finish(StreamEnd end) {
         cancelTimers();
         result.tryComplete(new Result(end, usage, text));
+    }
+
+    /** True once a byte of this stream was written to the client: from then on it cannot change target. */
+    public boolean committed() {
+        return committed;
     }
 
     private void cancelTimers() {

@@ -109,11 +109,12 @@ class ConfigLoaderTest {
         assertEquals(OPENAI_KEY, openai.apiKey().orElseThrow().reveal());
         assertEquals(new ProviderConfig("openai", ProviderType.OPENAI, Optional.of(URI.create("https://api.openai.com/v1")),
                 Optional.empty(), Map.of(), Timeouts.DEFAULTS, ProviderConfig.DEFAULT_MAX_CONNECTIONS,
-                SimulatedOptions.DEFAULTS), withoutApiKey(openai));
+                SimulatedOptions.DEFAULTS, RetryConfig.DEFAULTS, HealthConfig.DEFAULTS), withoutApiKey(openai));
         ProviderConfig anthropic = config.providers().get("anthropic");
         assertEquals(ANTHROPIC_KEY, anthropic.apiKey().orElseThrow().reveal());
         assertEquals(new ProviderConfig("anthropic", ProviderType.ANTHROPIC, Optional.empty(), Optional.empty(),
-                Map.of(), Timeouts.DEFAULTS, ProviderConfig.DEFAULT_MAX_CONNECTIONS, SimulatedOptions.DEFAULTS),
+                Map.of(), Timeouts.DEFAULTS, ProviderConfig.DEFAULT_MAX_CONNECTIONS, SimulatedOptions.DEFAULTS,
+                RetryConfig.DEFAULTS, HealthConfig.DEFAULTS),
                 withoutApiKey(anthropic), "an anthropic provider needs no base_url: Anthropic's API is the default");
         assertEquals(Optional.of(URI.create("http://127.0.0.1:8000/v1")), config.providers().get("local").baseUrl(),
                 "one trailing slash is stripped");
@@ -364,7 +365,7 @@ class ConfigLoaderTest {
 
     private static ProviderConfig withoutApiKey(ProviderConfig p) {
         return new ProviderConfig(p.name(), p.type(), p.baseUrl(), Optional.empty(), p.headers(), p.timeouts(),
-                p.maxConnections(), p.simulated());
+                p.maxConnections(), p.simulated(), p.retry(), p.health());
     }
 
     private static void assertKey(KeyConfig key, String name, Role role, byte[] sha256, List<Glob> loops) {

@@ -43,6 +43,10 @@ class FallbackTest {
               stalled: [slow-first, second]
               unreachable: [closed-first, second]
             default_tier: mid
+            # One attempt per target and no breaker opening: this class is about passing over a
+            # failed target; retries and health breakers have FallbackMatrixTest and HealthBreakerTest.
+            retry: { max_attempts: 1 }
+            health: { min_calls: 1000 }
             """ + GatewayHarness.KEYS;
 
     @RegisterExtension

@@ -25,6 +25,8 @@ public final class Fixtures {
     public static final String CHAT_STREAM = "chat-stream.sse";
     public static final String EMBEDDINGS = "embeddings.json";
     public static final String ERROR_400 = "error-400.json";
+    /** Azure OpenAI's refusal of a prompt by its content filter. */
+    public static final String ERROR_CONTENT_FILTER = "error-400-content-filter.json";
     public static final String ERROR_401 = "error-401.json";
     public static final String ERROR_429 = "error-429.json";
     public static final String ERROR_503 = "error-503.json";

@@ -3,6 +3,7 @@ package dev.loopgate.gateway.testing;
 import dev.loopgate.gateway.config.ConfigLoader;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.http.Gateway;
+import dev.loopgate.gateway.provider.health.ProviderHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -13,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,6 +91,8 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
     private Gateway gateway;
     private HttpClient client;
     private Path auditDir;
+    private Clock clock = Clock.systemUTC();
+    private final Map<String, String> extraEnv = new HashMap<>();
 
     private GatewayHarness(String yaml, String... upstreamNames) {
         this.yaml = yaml;
@@ -110,6 +114,18 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
         GatewayHarness harness = new GatewayHarness(yaml, upstreamNames);
         harness.start();
         return harness;
+    }
+
+    /** Runs the gateway on this clock (budgets, breakers, audit, provider health); call before it starts. */
+    public GatewayHarness withClock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /** One more variable for the YAML's {@code ${NAME}} references; call before the gateway starts. */
+    public GatewayHarness withEnv(String name, String value) {
+        extraEnv.put(name, value);
+        return this;
     }
 
     @Override
@@ -137,6 +153,7 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
             env.put("FINANCE_KEY", FINANCE_KEY);
             env.put("ADMIN_KEY", ADMIN_KEY);
             env.put("CLOSED_URL", "http://127.0.0.1:" + closedPort() + "/v1");
+            env.putAll(extraEnv);
             for (String name : upstreamNames) {
                 TestUpstream upstream = TestUpstream.start(vertx);
                 upstreams.put(name, upstream);
@@ -147,7 +164,7 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
             auditDir = Files.createTempDirectory("loopgate-audit");
             GatewayConfig config = ConfigLoader.parse(withAudit(yaml, auditDir), env);
             sink = new RecordingSink();
-            gateway = await(Gateway.start(vertx, config, 1, sink));
+            gateway = await(Gateway.start(vertx, config, 1, sink, clock));
             client = vertx.createHttpClient(new HttpClientOptions()
                     .setDefaultHost("127.0.0.1")
                     .setDefaultPort(gateway.port()));
@@ -190,6 +207,11 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
     /** Every upstream back to recorded answers with nothing received; call it before each test. */
     public void resetUpstreams() {
         upstreams.values().forEach(TestUpstream::reset);
+    }
+
+    /** The gateway's provider health breakers, to read their state. */
+    public ProviderHealth providerHealth() {
+        return gateway.providerHealth();
     }
 
     public RecordingSink sink() {

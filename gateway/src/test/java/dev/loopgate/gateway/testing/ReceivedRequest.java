@@ -19,6 +19,7 @@ public final class ReceivedRequest {
     private final String body;
     private final CompletableFuture<Void> connectionClosed;
     private final Runnable cut;
+    private final long receivedAtNanos = System.nanoTime();
 
     ReceivedRequest(String method, String path, MultiMap headers, String body,
             CompletableFuture<Void> connectionClosed, Runnable cut) {
@@ -52,6 +53,14 @@ public final class ReceivedRequest {
 
     public JsonNode json() {
         return Fixtures.parse(body);
+    }
+
+    /**
+     * When the whole request had arrived ({@link System#nanoTime()}), for ordering assertions
+     * such as "the retry came no earlier than Retry-After said"; never for speed.
+     */
+    public long receivedAtNanos() {
+        return receivedAtNanos;
     }
 
     public boolean isConnectionClosed() {

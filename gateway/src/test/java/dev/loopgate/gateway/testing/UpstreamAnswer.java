@@ -6,7 +6,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.Context;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How a {@link TestUpstream} answers a request: a recorded fixture, an error status, a
@@ -54,6 +58,95 @@ public interface UpstreamAnswer {
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(body);
+    }
+
+    /** A JSON fixture with the given status and extra headers, e.g. {@code Retry-After}. */
+    static UpstreamAnswer json(int status, String fixture, Map<String, String> headers) {
+        String body = Fixtures.text(fixture);
+        return (vertx, request, received) -> {
+            HttpServerResponse response = request.response().setStatusCode(status);
+            headers.forEach(response::putHeader);
+            response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+        };
+    }
+
+    /** The first request gets {@code first}, every later one {@code then}. */
+    static UpstreamAnswer firstThen(UpstreamAnswer first, UpstreamAnswer then) {
+        AtomicInteger served = new AtomicInteger();
+        return (vertx, request, received) ->
+                (served.getAndIncrement() == 0 ? first : then).serve(vertx, request, received);
+    }
+
+    /**
+     * Holds the request until the test completes {@code gate} with the answer to give:
+     * a call that is under way for as long as the test needs.
+     */
+    static UpstreamAnswer gated(CompletableFuture<UpstreamAnswer> gate) {
+        return (vertx, request, received) -> {
+            Context context = vertx.getOrCreateContext();
+            gate.thenAccept(answer -> context.runOnContext(v -> answer.serve(vertx, request, received)));
+        };
+    }
+
+    /** Closes the connection as soon as the request has arrived: no status, no byte. */
+    static UpstreamAnswer cutOnArrival() {
+        return (vertx, request, received) -> received.cut();
+    }
+
+    /** A 200 and the first half of the chat fixture, then nothing more: a body that stalls. */
+    static UpstreamAnswer partialJsonThenHang() {
+        String body = Fixtures.text(Fixtures.CHAT);
+        return (vertx, request, received) -> request.response()
+                .setStatusCode(200)
+                .setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .write(body.substring(0, body.length() / 2));
+    }
+
+    /** A 200 and the first half of the chat fixture, then the connection is closed. */
+    static UpstreamAnswer partialJsonThenCut() {
+        String body = Fixtures.text(Fixtures.CHAT);
+        return (vertx, request, received) -> request.response()
+                .setStatusCode(200)
+                .setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .write(body.substring(0, body.length() / 2))
+                .onComplete(written -> received.cut());
+    }
+
+    /** The SSE headers, then nothing at all: a stream that stalls before its first event. */
+    static UpstreamAnswer sseHeadersThenHang() {
+        return (vertx, request, received) -> startStream(request).writeHead();
+    }
+
+    /**
+     * A 200, then one space every {@code everyMs} and never an end (nor, for a stream, a
+     * whole event): a call that is never idle yet never finishes.
+     */
+    static UpstreamAnswer trickle(String contentType, long everyMs) {
+        return (vertx, request, received) -> {
+            HttpServerResponse response = request.response().setStatusCode(200).setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+            response.writeHead();
+            long timer = vertx.setPeriodic(everyMs, id -> {
+                if (response.closed() || response.ended()) {
+                    vertx.cancelTimer(id);
+                } else {
+                    response.write(" ");
+                }
+            });
+            response.closeHandler(v -> vertx.cancelTimer(timer));
+        };
+    }
+
+    /** The first {@code count} events of the fixture, then the connection is closed: a stream cut mid-way. */
+    static UpstreamAnswer sseThenCut(String fixture, int count) {
+        List<String> events = Fixtures.sseEvents(fixture).subList(0, count);
+        return (vertx, request, received) -> {
+            HttpServerResponse response = startStream(request);
+            events.forEach(response::write);
+            vertx.setTimer(100, id -> received.cut());
+        };
     }
 
     /** An SSE fixture, one write per event, then the end of the response. */

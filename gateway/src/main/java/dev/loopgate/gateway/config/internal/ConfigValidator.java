@@ -7,11 +7,13 @@ import dev.loopgate.gateway.config.AuditConfig;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
+import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.MetricsConfig;
 import dev.loopgate.gateway.config.RedisConfig;
+import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ServerConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawKeyConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawMetricsConfig;
@@ -37,7 +39,8 @@ import java.util.Set;
 /**
  * Turns a {@link RawGatewayConfig} into a {@link GatewayConfig}, recording every
  * problem with its path. Providers and keys are checked by {@link ProviderValidator}
- * and {@link KeyValidator}; the rest is here. Returns null when any problem was found.
+ * and {@link KeyValidator}, retry and health sections by {@link FailoverValidator}; the
+ * rest is here. Returns null when any problem was found.
  */
 final class ConfigValidator {
     static final String DEFAULT_TIER = "mid";
@@ -58,7 +61,11 @@ final class ConfigValidator {
         ServerConfig server = server(raw.server());
         Optional<RedisConfig> redis = redis(raw.redis());
         AuditConfig audit = audit(raw.audit());
-        Map<String, ProviderConfig> providers = providers(raw);
+        FailoverValidator failover = new FailoverValidator(problems);
+        int maxTotalAttempts = failover.maxTotalAttempts(raw.retry());
+        RetryConfig retry = failover.retry(raw.retry(), "retry", RetryConfig.DEFAULTS);
+        HealthConfig health = failover.health(raw.health(), "health", HealthConfig.DEFAULTS);
+        Map<String, ProviderConfig> providers = providers(raw, retry, health);
         Map<String, ModelConfig> models = models(raw);
         TierTable tiers = tiers(raw);
         List<KeyConfig> keys = new KeyValidator(problems).validate(raw.keys());
@@ -71,7 +78,7 @@ final class ConfigValidator {
             return null;
         }
         return new GatewayConfig(server, redis, audit, providers, models, tiers, keys,
-                rules, budgets, breakers);
+                rules, budgets, breakers, maxTotalAttempts);
     }
 
     /**
@@ -193,13 +200,13 @@ final class ConfigValidator {
         return Optional.of(url);
     }
 
-    private Map<String, ProviderConfig> providers(RawGatewayConfig raw) {
+    private Map<String, ProviderConfig> providers(RawGatewayConfig raw, RetryConfig retry, HealthConfig health) {
         Map<String, ProviderConfig> providers = new LinkedHashMap<>();
         if (raw.providers() == null || raw.providers().isEmpty()) {
             problems.add("providers", "at least one provider is required");
             return providers;
         }
-        ProviderValidator validator = new ProviderValidator(problems);
+        ProviderValidator validator = new ProviderValidator(problems, retry, health);
         raw.providers().forEach((name, provider) -> {
             ProviderConfig config = validator.validate(name, provider);
             if (config != null) {

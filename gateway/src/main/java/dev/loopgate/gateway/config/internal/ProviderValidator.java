@@ -1,6 +1,8 @@
 package dev.loopgate.gateway.config.internal;
 
+import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
+import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ProviderType;
 import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.SimulatedOptions;
@@ -28,9 +30,19 @@ final class ProviderValidator {
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private final Problems problems;
+    private final FailoverValidator failover;
+    private final RetryConfig retryDefaults;
+    private final HealthConfig healthDefaults;
 
-    ProviderValidator(Problems problems) {
+    /**
+     * @param retryDefaults what a provider's {@code retry:} fields default to (the top-level section's)
+     * @param healthDefaults likewise for {@code health:}
+     */
+    ProviderValidator(Problems problems, RetryConfig retryDefaults, HealthConfig healthDefaults) {
         this.problems = problems;
+        this.failover = new FailoverValidator(problems);
+        this.retryDefaults = retryDefaults;
+        this.healthDefaults = healthDefaults;
     }
 
     /** The provider, or null when it has a problem. */
@@ -62,10 +74,13 @@ final class ProviderValidator {
             }
         }
         SimulatedOptions simulated = simulated(type, raw, path);
+        RetryConfig retry = failover.retry(raw.retry(), Problems.field(path, "retry"), retryDefaults);
+        HealthConfig health = failover.health(raw.health(), Problems.field(path, "health"), healthDefaults);
         if (type == null) {
             return null;
         }
-        return new ProviderConfig(name, type, baseUrl, apiKey, headers, timeouts, maxConnections, simulated);
+        return new ProviderConfig(name, type, baseUrl, apiKey, headers, timeouts, maxConnections, simulated, retry,
+                health);
     }
 
     private ProviderType type(String raw, String path) {

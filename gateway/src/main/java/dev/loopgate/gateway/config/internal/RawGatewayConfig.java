@@ -23,6 +23,8 @@ record RawGatewayConfig(
         JsonNode rules,
         RawBudgetsConfig budgets,
         RawBreakersConfig breakers,
+        RawRetryConfig retry,
+        RawHealthConfig health,
         List<RawKeyConfig> keys) {
 
     /** {@code server:}. */
@@ -50,6 +52,8 @@ record RawGatewayConfig(
             Map<String, String> headers,
             RawTimeoutsConfig timeouts,
             Integer maxConnections,
+            RawRetryConfig retry,
+            RawHealthConfig health,
             String latency,
             String chunkInterval,
             Double failureRate) {
@@ -57,6 +61,18 @@ record RawGatewayConfig(
         public String toString() {
             return "RawProviderConfig[type=" + type + ", baseUrl=" + baseUrl + ", apiKey=***]";
         }
+    }
+
+    /**
+     * {@code retry:} at the top level (defaults for every provider, and the per-call cap
+     * {@code max_total_attempts}) or under one provider (its own values; no cap there).
+     */
+    record RawRetryConfig(Integer maxAttempts, String baseDelay, String maxDelay, String maxRetryAfter,
+            Integer maxTotalAttempts) {
+    }
+
+    /** {@code health:} at the top level (defaults for every provider) or under one provider. */
+    record RawHealthConfig(String window, Integer minCalls, Double errorRate, String coolDown) {
     }
 
     /** {@code providers.X.timeouts:}, each a duration such as {@code 5s}. */

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
+import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ProviderType;
 import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.SimulatedOptions;
@@ -174,7 +176,7 @@ class AnthropicAdapterTest {
 
         Throwable failure = failure(impatient.send(chat(false)));
 
-        assertEquals(UpstreamException.Kind.TIMEOUT, assertInstanceOf(UpstreamException.class, failure).kind());
+        assertEquals(UpstreamException.Kind.FIRST_BYTE_TIMEOUT, assertInstanceOf(UpstreamException.class, failure).kind());
         assertTrue(upstream.awaitRequests(1).get(0).awaitConnectionClosed(Poll.WAIT));
     }
 
@@ -197,7 +199,7 @@ class AnthropicAdapterTest {
     private static AnthropicAdapter adapter(Timeouts timeouts) {
         ProviderConfig config = new ProviderConfig("claude", ProviderType.ANTHROPIC,
                 Optional.of(URI.create(upstream.baseUrl())), Optional.of(new Secret(KEY)), Map.of(), timeouts, 4,
-                SimulatedOptions.DEFAULTS);
+                SimulatedOptions.DEFAULTS, RetryConfig.DEFAULTS, HealthConfig.DEFAULTS);
         return new AnthropicAdapter(vertx, config, URI.create(upstream.baseUrl()), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
