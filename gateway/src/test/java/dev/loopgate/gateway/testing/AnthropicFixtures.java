@@ -26,6 +26,7 @@ public final class AnthropicFixtures {
     public static final String ERROR_400 = "error-400.json";
     public static final String ERROR_401 = "error-401.json";
     public static final String ERROR_429 = "error-429.json";
+    public static final String ERROR_500 = "error-500.json";
     public static final String ERROR_529 = "error-529.json";
 
     private AnthropicFixtures() {

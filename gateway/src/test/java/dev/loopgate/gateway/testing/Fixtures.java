@@ -23,12 +23,17 @@ import java.util.List;
 public final class Fixtures {
     public static final String CHAT = "chat-completion.json";
     public static final String CHAT_STREAM = "chat-stream.sse";
+    /** An answer of two tool calls, no text. */
+    public static final String CHAT_TOOL_CALLS = "chat-tool-calls.json";
+    /** The same two tool calls streamed: a header chunk per call, then its arguments in pieces. */
+    public static final String CHAT_STREAM_TOOL_CALLS = "chat-stream-tool-calls.sse";
     public static final String EMBEDDINGS = "embeddings.json";
     public static final String ERROR_400 = "error-400.json";
     /** Azure OpenAI's refusal of a prompt by its content filter. */
     public static final String ERROR_CONTENT_FILTER = "error-400-content-filter.json";
     public static final String ERROR_401 = "error-401.json";
     public static final String ERROR_429 = "error-429.json";
+    public static final String ERROR_500 = "error-500.json";
     public static final String ERROR_503 = "error-503.json";
 
     private Fixtures() {

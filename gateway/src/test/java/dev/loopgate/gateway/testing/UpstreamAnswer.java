@@ -3,12 +3,19 @@ package dev.loopgate.gateway.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.Context;
+import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -202,6 +209,53 @@ public interface UpstreamAnswer {
     static UpstreamAnswer hang() {
         return (vertx, request, received) -> {
         };
+    }
+
+    /**
+     * Passes the request on to the server at {@code target} (same path, headers and body) and
+     * its answer back as it arrives: a server the tests cannot script, such as the simulated
+     * upstream, is then seen through a {@link TestUpstream}, its requests recorded and its
+     * connections watched. A caller that closes the connection drops the passed-on call too.
+     */
+    static UpstreamAnswer relay(HttpClient client, URI target) {
+        return (vertx, request, received) -> {
+            HttpServerResponse response = request.response();
+            RequestOptions options = new RequestOptions().setMethod(request.method())
+                    .setHost(target.getHost()).setPort(target.getPort()).setURI(request.uri());
+            received.headers().forEach((name, value) -> {
+                if (!isHopByHop(name)) {
+                    options.putHeader(name, value);
+                }
+            });
+            client.request(options).onComplete(opened -> {
+                if (opened.failed()) {
+                    received.cut();
+                    return;
+                }
+                HttpClientRequest call = opened.result();
+                response.closeHandler(v -> call.reset());
+                call.send(received.body()).onComplete(answered -> {
+                    if (answered.failed()) {
+                        received.cut();
+                        return;
+                    }
+                    HttpClientResponse answer = answered.result();
+                    response.setStatusCode(answer.statusCode()).setChunked(true);
+                    answer.headers().forEach((name, value) -> {
+                        if (!isHopByHop(name)) {
+                            response.putHeader(name, value);
+                        }
+                    });
+                    answer.pipeTo(response);
+                });
+            });
+        };
+    }
+
+    /** Whether a header is about one connection or one message's framing, which a relay sets anew. */
+    private static boolean isHopByHop(String name) {
+        return Set.of("host", "connection", "keep-alive", "content-length", "transfer-encoding")
+                .contains(name.toLowerCase(Locale.ROOT));
     }
 
     private static HttpServerResponse startStream(HttpServerRequest request) {

@@ -1,5 +1,8 @@
 package dev.loopgate.gateway.provider.anthropic;
 
+import static dev.loopgate.gateway.testing.AdapterCalls.await;
+import static dev.loopgate.gateway.testing.AdapterCalls.failure;
+import static dev.loopgate.gateway.testing.AdapterCalls.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,30 +20,22 @@ import dev.loopgate.gateway.config.Timeouts;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.pipeline.Endpoint;
-import dev.loopgate.gateway.provider.UpstreamException;
 import dev.loopgate.gateway.provider.UpstreamRequest;
 import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.testing.AnthropicFixtures;
 import dev.loopgate.gateway.testing.Fixtures;
-import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.SseText;
 import dev.loopgate.gateway.testing.TestUpstream;
-import dev.loopgate.gateway.testing.UpstreamAnswer;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +44,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The adapter on its own against a real HTTP server answering like Anthropic: the call it
- * makes, and the OpenAI-format answer it hands the pipeline for each kind of reply.
+ * makes, and what only Anthropic needs; what every adapter does is {@code AnthropicAdapterContractTest}'s.
  */
 class AnthropicAdapterTest {
     static final String KEY = "sk-ant-api03-adapter-test-7f3a";
@@ -57,21 +52,17 @@ class AnthropicAdapterTest {
     static Vertx vertx;
     static TestUpstream upstream;
     static AnthropicAdapter adapter;
-    static AnthropicAdapter impatient;
 
     @BeforeAll
     static void start() {
         vertx = Vertx.vertx();
         upstream = TestUpstream.start(vertx);
         adapter = adapter(Timeouts.DEFAULTS);
-        impatient = adapter(new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(200), Duration.ofSeconds(5),
-                Duration.ofSeconds(10)));
     }
 
     @AfterAll
     static void stop() throws Exception {
         adapter.close().await(10, TimeUnit.SECONDS);
-        impatient.close().await(10, TimeUnit.SECONDS);
         upstream.close();
         vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -86,7 +77,7 @@ class AnthropicAdapterTest {
         upstream.answer(AnthropicFixtures.recorded(AnthropicFixtures.TEXT, AnthropicFixtures.STREAM_TEXT));
 
         UpstreamResponse response = await(adapter.send(chat(false)));
-        JsonNode completion = Fixtures.parse(read(response));
+        JsonNode completion = Fixtures.parse(read(vertx, response));
 
         ReceivedRequest sent = upstream.onlyRequest();
         assertEquals("POST", sent.method());
@@ -107,43 +98,16 @@ class AnthropicAdapterTest {
     }
 
     @Test
-    void streamIsReadAsOpenAiChunksByAReaderThatFetchesOneBufferAtATime() {
+    void streamCallAsksForEventsAndItsUsageChunkCarriesCacheWrites() {
         upstream.answer(AnthropicFixtures.stream(AnthropicFixtures.STREAM_TOOL_USE, 5));
 
         UpstreamResponse response = await(adapter.send(chat(true)));
-        String body = readFetchingOneAtATime(response.body());
+        String body = read(vertx, response);
 
         assertTrue(upstream.onlyRequest().json().path("stream").asBoolean());
         assertEquals("text/event-stream", upstream.onlyRequest().header("accept"));
-        assertEquals("text/event-stream", response.contentType());
         List<String> payloads = SseText.dataPayloads(body);
-        assertEquals("[DONE]", payloads.get(payloads.size() - 1), body);
         assertTrue(payloads.get(payloads.size() - 2).contains("\"cache_write_tokens\":1200"), body);
-    }
-
-    @Test
-    void rateLimitKeepsItsStatusAndRetryAfterInOpenAisShape() {
-        upstream.answer(AnthropicFixtures.answer(429, AnthropicFixtures.ERROR_429, "17"));
-
-        UpstreamResponse response = await(adapter.send(chat(false)));
-        JsonNode error = Fixtures.parse(read(response)).path("error");
-
-        assertEquals(429, response.status());
-        assertEquals("17", response.retryAfter());
-        assertEquals("application/json", response.contentType());
-        assertEquals("rate_limit_error", error.path("type").asText());
-        assertEquals("rate_limit_error", error.path("code").asText());
-        assertTrue(error.path("message").asText().startsWith("This request would exceed the rate limit"));
-    }
-
-    @Test
-    void overloadedIsA503SoOpenAiClientsAndTheFallbackTreatItAsRetryable() {
-        upstream.answer(AnthropicFixtures.answer(529, AnthropicFixtures.ERROR_529, "5"));
-
-        UpstreamResponse response = await(adapter.send(chat(true)));
-
-        assertEquals(503, response.status());
-        assertEquals("overloaded_error", Fixtures.parse(read(response)).path("error").path("code").asText());
     }
 
     @Test
@@ -170,32 +134,6 @@ class AnthropicAdapterTest {
         assertEquals(List.of(), upstream.received());
     }
 
-    @Test
-    void noResponseBeforeTheFirstByteTimeoutIsATimeoutAndTheCallIsDropped() {
-        upstream.answer(UpstreamAnswer.hang());
-
-        Throwable failure = failure(impatient.send(chat(false)));
-
-        assertEquals(UpstreamException.Kind.FIRST_BYTE_TIMEOUT, assertInstanceOf(UpstreamException.class, failure).kind());
-        assertTrue(upstream.awaitRequests(1).get(0).awaitConnectionClosed(Poll.WAIT));
-    }
-
-    @Test
-    void aCallerThatLeavesBeforeTheResponseDropsTheCall() {
-        upstream.answer(UpstreamAnswer.hang());
-        Promise<Void> abandoned = Promise.promise();
-        UpstreamRequest request = new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, chatBody(false),
-                "claude-sonnet-4-5-20250929", 1024, false, "req-left", abandoned.future());
-        Future<UpstreamResponse> sent = adapter.send(request);
-        ReceivedRequest received = upstream.awaitRequests(1).get(0);
-
-        vertx.runOnContext(v -> abandoned.complete());
-
-        UpstreamException failure = assertInstanceOf(UpstreamException.class, failure(sent));
-        assertEquals(UpstreamException.Kind.CONNECTION_LOST, failure.kind());
-        assertTrue(received.awaitConnectionClosed(Poll.WAIT), "the provider must be told to stop");
-    }
-
     private static AnthropicAdapter adapter(Timeouts timeouts) {
         ProviderConfig config = new ProviderConfig("claude", ProviderType.ANTHROPIC,
                 Optional.of(URI.create(upstream.baseUrl())), Optional.of(new Secret(KEY)), Map.of(), timeouts, 4,
@@ -212,55 +150,5 @@ class AnthropicAdapterTest {
         return (ObjectNode) Fixtures.parse("""
                 {"model":"mid","stream":%s,"messages":[{"role":"system","content":"You fix failing tests."},
                   {"role":"user","content":"Why does test_total fail?"}]}""".formatted(stream ? "true" : "false"));
-    }
-
-    /** Reads the whole body in flowing mode, as the forward stage does for whole answers. */
-    private static String read(UpstreamResponse response) {
-        Promise<String> body = Promise.promise();
-        vertx.runOnContext(v -> {
-            Buffer all = Buffer.buffer();
-            response.body().handler(all::appendBuffer);
-            response.body().exceptionHandler(body::tryFail);
-            response.body().endHandler(end -> body.tryComplete(all.toString()));
-            response.body().resume();
-        });
-        return await(body.future());
-    }
-
-    /** Reads the whole body asking for one buffer at a time, and the next only once the last arrived. */
-    private static String readFetchingOneAtATime(ReadStream<Buffer> stream) {
-        Promise<String> body = Promise.promise();
-        vertx.runOnContext(v -> {
-            Buffer all = Buffer.buffer();
-            stream.handler(chunk -> {
-                all.appendBuffer(chunk);
-                vertx.runOnContext(next -> stream.fetch(1));
-            });
-            stream.exceptionHandler(body::tryFail);
-            stream.endHandler(end -> body.tryComplete(all.toString()));
-            stream.fetch(1);
-        });
-        return await(body.future());
-    }
-
-    private static <T> T await(Future<T> future) {
-        try {
-            return future.toCompletionStage().toCompletableFuture().get(Poll.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new AssertionError("failed: " + e.getCause(), e.getCause());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static Throwable failure(Future<?> future) {
-        try {
-            future.toCompletionStage().toCompletableFuture().get(Poll.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("expected a failure, got " + future.result());
     }
 }
