@@ -33,11 +33,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
         Buffer body = OpenAiWire.requestBody(request.body(), request.upstreamModel(), request.stream());
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-                .set(HttpHeaders.CONTENT_TYPE, "application/json")
-                .set(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
-                .set("x-request-id", request.requestId());
-        return http.post(request.endpoint().upstreamPath(), headers, body, request.abandoned());
+        return http.post(request.endpoint().upstreamPath(), UpstreamClient.callHeaders(request), body,
+                request.abandoned());
     }
 
     @Override

@@ -61,6 +61,14 @@ public final class UpstreamClient {
                 .build();
     }
 
+    /** The headers every call carries: a JSON body, the answer's media type, the caller's request id. */
+    public static MultiMap callHeaders(UpstreamRequest request) {
+        return MultiMap.caseInsensitiveMultiMap()
+                .set(HttpHeaders.CONTENT_TYPE, "application/json")
+                .set(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
+                .set("x-request-id", request.requestId());
+    }
+
     /**
      * POSTs {@code body} to {@code path} under the base URL with the given headers, then the
      * provider's configured headers, then the credentials. Completes when the status line and

@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.streams.ReadStream;
 import java.net.URI;
 import java.time.Clock;
@@ -75,11 +74,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
             return Future.failedFuture(e);
         }
         // Configured headers are set over these, so an operator may pin another anthropic-version.
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-                .set("anthropic-version", API_VERSION)
-                .set(HttpHeaders.CONTENT_TYPE, "application/json")
-                .set(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
-                .set("x-request-id", request.requestId());
+        MultiMap headers = UpstreamClient.callHeaders(request).set("anthropic-version", API_VERSION);
         return http.post("/messages", headers, translated.bytes(), request.abandoned())
                 .map(raw -> answer(raw, request.stream(), translated.jsonTool()));
     }

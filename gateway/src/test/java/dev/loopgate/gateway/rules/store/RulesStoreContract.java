@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.gateway.testing.FakeClock;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -32,7 +33,7 @@ abstract class RulesStoreContract {
 
     protected Vertx vertx;
     protected Context context;
-    protected MutableClock clock;
+    protected FakeClock clock;
     protected RulesStore store;
 
     /** A new, empty store whose futures and listeners run on {@code context}. */
@@ -62,7 +63,7 @@ abstract class RulesStoreContract {
     @BeforeEach
     void createStore() {
         context = vertx.getOrCreateContext();
-        clock = new MutableClock(START);
+        clock = new FakeClock(START);
         store = newStore(context, clock);
     }
 
