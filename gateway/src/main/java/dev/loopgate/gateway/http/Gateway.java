@@ -100,10 +100,14 @@ public final class Gateway {
      * @param sink receives every finished call (besides the audit trail and the metrics)
      */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink) {
+        return start(vertx, config, instances, sink, Clock.systemUTC());
+    }
+
+    /** As above, on the given clock: budgets, breakers, rules facts, audit rows and report windows all read it. */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink, Clock clock) {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1");
         }
-        Clock clock = Clock.systemUTC();
         Parts parts = new Parts(RulesStores.forConfig(vertx, config));
         Map<String, URI> simulatedUrls = new HashMap<>();
         List<Future<?>> simulatedStarting = new ArrayList<>();

@@ -105,6 +105,7 @@ final class GatewayVerticle extends VerticleBase {
         new ReportsRoutes(runtime.audit().store(), runtime.clock()).mount(router, reports);
         new BudgetsReportRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets())
                 .mount(router, reports);
+        new ConsoleRoutes(runtime.keys()).mount(router);
         new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.audit().store(), runtime.clock())
                 .mount(router);
         new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),

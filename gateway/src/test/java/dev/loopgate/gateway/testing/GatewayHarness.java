@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -89,6 +90,7 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
     private Gateway gateway;
     private HttpClient client;
     private Path auditDir;
+    private Clock clock = Clock.systemUTC();
 
     private GatewayHarness(String yaml, String... upstreamNames) {
         this.yaml = yaml;
@@ -103,6 +105,15 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
      */
     public static GatewayHarness perClass(String yaml, String... upstreamNames) {
         return new GatewayHarness(yaml, upstreamNames);
+    }
+
+    /** Runs the gateway on {@code clock} (budgets, audit times, report windows); call before it starts. */
+    public GatewayHarness withClock(Clock clock) {
+        if (gateway != null) {
+            throw new IllegalStateException("the gateway has started already");
+        }
+        this.clock = clock;
+        return this;
     }
 
     /** A gateway started now, for a test that needs one of its own (close it when done). */
@@ -147,7 +158,7 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
             auditDir = Files.createTempDirectory("loopgate-audit");
             GatewayConfig config = ConfigLoader.parse(withAudit(yaml, auditDir), env);
             sink = new RecordingSink();
-            gateway = await(Gateway.start(vertx, config, 1, sink));
+            gateway = await(Gateway.start(vertx, config, 1, sink, clock));
             client = vertx.createHttpClient(new HttpClientOptions()
                     .setDefaultHost("127.0.0.1")
                     .setDefaultPort(gateway.port()));
