@@ -23,6 +23,9 @@ public interface AuditStore extends AutoCloseable {
 
     LoopReport loop(String loopId, long fromMillis, long toMillis);
 
+    /** Calls served in {@code [from, to)}, newest first, at most {@code limit}: recorded traffic for the rules replay. */
+    RecordedTraffic recordedCalls(long fromMillis, long toMillis, int limit);
+
     @Override
     void close();
 }

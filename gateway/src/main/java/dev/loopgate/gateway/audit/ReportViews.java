@@ -24,6 +24,9 @@ public final class ReportViews {
         ObjectNode node = Json.MAPPER.createObjectNode()
                 .put("from", Instant.ofEpochMilli(report.query().fromMillis()).toString())
                 .put("to", Instant.ofEpochMilli(report.query().toMillis()).toString());
+        if (report.query().loopId() != null) {
+            node.put("loop", report.query().loopId());
+        }
         ArrayNode groupBy = node.putArray("group_by");
         report.query().groupBy().forEach(d -> groupBy.add(name(d)));
         ArrayNode rows = node.putArray("rows");

@@ -35,8 +35,13 @@ public final class ReportWindow {
     }
 
     public static SpendQuery spend(String from, String to, String groupBy, Clock clock) {
+        return spend(from, to, groupBy, null, clock);
+    }
+
+    /** As above, counting only the calls of {@code loopId} when it is not null. */
+    public static SpendQuery spend(String from, String to, String groupBy, String loopId, Clock clock) {
         long[] window = window(from, to, clock);
-        return new SpendQuery(window[0], window[1], dimensions(groupBy));
+        return new SpendQuery(window[0], window[1], dimensions(groupBy), loopId);
     }
 
     static List<Dimension> dimensions(String groupBy) {

@@ -109,7 +109,8 @@ public final class Gateway {
     }
 
     /**
-     * @param clock the time of budgets, breakers, audit and provider health; tests pass a fake one
+     * As above, on the given clock: budgets, breakers, rules facts, audit rows, report windows and
+     * provider health all read it; tests pass a fake one.
      */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, int instances, CallSink sink, Clock clock) {
         if (instances < 1) {

@@ -103,8 +103,13 @@ final class GatewayVerticle extends VerticleBase {
         router.post("/v1/embeddings").handler(body).handler(new ProxyHandler(Endpoint.EMBEDDINGS, pipeline));
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
         router.route("/admin/*").handler(RoleAuth.admin(runtime.keys()));
-        new ReportsRoutes(runtime.audit().store(), runtime.clock()).mount(router, RoleAuth.reports(runtime.keys()));
-        new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.clock()).mount(router);
+        RoleAuth reports = RoleAuth.reports(runtime.keys());
+        new ReportsRoutes(runtime.audit().store(), runtime.clock()).mount(router, reports);
+        new BudgetsReportRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets())
+                .mount(router, reports);
+        new ConsoleRoutes(runtime.keys()).mount(router);
+        new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.audit().store(), runtime.clock())
+                .mount(router);
         new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),
                 runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
         new ProvidersAdminRoutes(runtime.config(), runtime.health()).mount(router);

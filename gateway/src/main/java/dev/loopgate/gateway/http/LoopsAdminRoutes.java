@@ -6,29 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.Money;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.BudgetLimits;
-import dev.loopgate.budgets.ledger.LoopEvent;
-import dev.loopgate.budgets.ledger.LoopStatus;
 import dev.loopgate.budgets.ledger.Period;
-import dev.loopgate.budgets.ledger.Trip;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditLog;
 import dev.loopgate.gateway.config.BudgetsConfig;
-import dev.loopgate.gateway.error.ErrorCode;
-import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
 import dev.loopgate.gateway.wire.Json;
-import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -44,6 +34,7 @@ final class LoopsAdminRoutes {
     private final BudgetsConfig budgets;
     private final LoopNotifier notifier;
     private final Clock clock;
+    private final LoopStatusJson view;
 
     LoopsAdminRoutes(BudgetStore store, BudgetLedger ledger, BudgetsConfig budgets, LoopNotifier notifier,
             AuditLog audit, Clock clock) {
@@ -53,6 +44,7 @@ final class LoopsAdminRoutes {
         this.budgets = budgets;
         this.notifier = notifier;
         this.clock = clock;
+        this.view = new LoopStatusJson(budgets);
     }
 
     void mount(Router router) {
@@ -68,13 +60,13 @@ final class LoopsAdminRoutes {
         AdminBodies.respond(ctx, store.call(ledger.loops()).map(loops -> {
             ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
             ArrayNode data = list.putArray("data");
-            loops.forEach(loop -> data.add(status(loop, false)));
+            loops.forEach(loop -> data.add(view.render(loop, false)));
             return list;
         }));
     }
 
     private void get(RoutingContext ctx) {
-        AdminBodies.respond(ctx, store.call(ledger.status(loopId(ctx))).map(loop -> status(loop, true)));
+        AdminBodies.respond(ctx, store.call(ledger.status(loopId(ctx))).map(loop -> view.render(loop, true)));
     }
 
     private void pause(RoutingContext ctx) {
@@ -84,7 +76,7 @@ final class LoopsAdminRoutes {
                     if (loop.pausedBy() != null) {
                         notifier.paused(loop.pausedBy(), RoleAuth.key(ctx).name());
                     }
-                    return status(loop, true);
+                    return view.render(loop, true);
                 }));
     }
 
@@ -94,7 +86,7 @@ final class LoopsAdminRoutes {
         long now = clock.millis();
         AdminBodies.respond(ctx, store.call(ledger.resume(loopId(ctx), reason, by, now)).map(loop -> {
             notifier.resumed(loop.loopId(), reason, by, now);
-            return status(loop, true);
+            return view.render(loop, true);
         }));
     }
 
@@ -105,68 +97,9 @@ final class LoopsAdminRoutes {
         String actor = RoleAuth.key(ctx).name();
         AdminBodies.respond(ctx, store.call(ledger.setLimits(loopId, override))
                 .andThen(set -> audit.append(AuditEntry.admin(clock.millis(), "loop.budget", actor, loopId,
-                        override == null ? "{\"override\":null}" : limits(override).toString())))
+                        override == null ? "{\"override\":null}" : LoopStatusJson.limits(override).toString())))
                 .compose(v -> store.call(ledger.status(loopId)))
-                .map(loop -> status(loop, true)));
-    }
-
-    /** A loop's status; its effective limits are the admin override, else the config's. */
-    private ObjectNode status(LoopStatus loop, boolean withHistory) {
-        BudgetLimits limits = loop.override() != null ? loop.override() : budgets.forLoop(loop.loopId()).limits();
-        ObjectNode node = Json.MAPPER.createObjectNode()
-                .put("loop_id", loop.loopId())
-                .put("state", loop.state().name().toLowerCase(Locale.ROOT))
-                .put("spent_usd", Money.format(loop.spentNanos()))
-                .put("reserved_usd", Money.format(loop.reservedNanos()))
-                .put("tokens", loop.tokens())
-                .put("steps", loop.steps())
-                .put("expired_reservations", loop.expiredReservations());
-        if (loop.firstCallMillis() > 0) {
-            node.put("first_call_at", Instant.ofEpochMilli(loop.firstCallMillis()).toString());
-        }
-        node.set("budget", limits(limits).put("source", loop.override() != null ? "admin" : "config"));
-        if (limits.usdNanos() > 0) {
-            node.put("budget_used", (double) (loop.spentNanos() + loop.reservedNanos()) / limits.usdNanos());
-        }
-        if (loop.pausedBy() != null) {
-            node.set("paused_by", trip(loop.pausedBy()));
-        }
-        if (withHistory) {
-            ArrayNode history = node.putArray("history");
-            for (LoopEvent event : loop.history()) {
-                ObjectNode entry = history.addObject().put("event", event.kind());
-                if (event.breaker() != null) {
-                    entry.put("breaker", event.breaker().name().toLowerCase(Locale.ROOT));
-                }
-                entry.put("reason", event.reason()).put("by", event.by())
-                        .put("at", Instant.ofEpochMilli(event.atMillis()).toString());
-            }
-        }
-        return node;
-    }
-
-    private static ObjectNode limits(BudgetLimits limits) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        if (limits.usdNanos() > 0) {
-            node.put("usd", Money.format(limits.usdNanos()));
-        }
-        if (limits.tokens() > 0) {
-            node.put("tokens", limits.tokens());
-        }
-        if (limits.steps() > 0) {
-            node.put("steps", limits.steps());
-        }
-        if (limits.wallClockMillis() > 0) {
-            node.put("wall_clock", Duration.ofMillis(limits.wallClockMillis()).toString());
-        }
-        return node.put("period", limits.period().name().toLowerCase(Locale.ROOT));
-    }
-
-    private static ObjectNode trip(Trip trip) {
-        return Json.MAPPER.createObjectNode()
-                .put("breaker", trip.breaker().name().toLowerCase(Locale.ROOT))
-                .put("reason", trip.reason())
-                .put("at", Instant.ofEpochMilli(trip.atMillis()).toString());
+                .map(loop -> view.render(loop, true)));
     }
 
     /** An override read like the config's budget fields; fields not given keep the config's value. */
@@ -215,7 +148,4 @@ final class LoopsAdminRoutes {
         }
         return reason;
     }
-
-
-
 }

@@ -37,8 +37,10 @@ final class ReportsRoutes {
     }
 
     private void spend(RoutingContext ctx) {
+        String loop = ctx.queryParams().get("loop");
+        String loopId = loop == null || loop.isEmpty() ? null : IdentifyLoopStage.checkedLabel(loop, "loop");
         SpendQuery query = query(() -> ReportWindow.spend(ctx.queryParams().get("from"), ctx.queryParams().get("to"),
-                ctx.queryParams().get("group_by"), clock));
+                ctx.queryParams().get("group_by"), loopId, clock));
         String format = ctx.queryParams().get("format");
         if (format != null && !format.equals("json") && !format.equals("csv")) {
             throw AdminBodies.invalid("'format' is json or csv, got '" + format + "'.");
@@ -53,7 +55,8 @@ final class ReportsRoutes {
                 return;
             }
             if ("csv".equals(format)) {
-                String name = "loopgate-spend-" + day(query.fromMillis()) + "-" + day(query.toMillis()) + ".csv";
+                String name = "loopgate-spend-" + (loopId == null ? "" : fileSafe(loopId) + "-") + day(query.fromMillis())
+                        + "-" + day(query.toMillis()) + ".csv";
                 ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
                         .putHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
             } else {
@@ -91,6 +94,11 @@ final class ReportsRoutes {
         } catch (IllegalArgumentException e) {
             throw AdminBodies.invalid(e.getMessage());
         }
+    }
+
+    /** Loop ids may hold {@code : / @}, which do not belong in a file name. */
+    private static String fileSafe(String loopId) {
+        return loopId.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private static String day(long millis) {

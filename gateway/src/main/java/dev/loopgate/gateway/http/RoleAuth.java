@@ -37,6 +37,12 @@ final class RoleAuth implements Handler<RoutingContext> {
         return new RoleAuth(keys, EnumSet.of(Role.FINANCE, Role.ADMIN), "a finance or admin key");
     }
 
+    /** The console's sign-in: the same roles as reports, and a loop key is told why it is refused. */
+    static RoleAuth console(ApiKeyRegistry keys) {
+        return new RoleAuth(keys, EnumSet.of(Role.FINANCE, Role.ADMIN),
+                "a finance or admin key; loop keys cannot sign in to the console");
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);

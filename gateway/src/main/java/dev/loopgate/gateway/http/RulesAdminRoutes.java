@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -15,21 +16,14 @@ import dev.loopgate.gateway.rules.store.RulesVersion;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.rules.CostModel;
-import dev.loopgate.rules.RecordedCall;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.WhatIf;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.StringReader;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -44,11 +38,13 @@ final class RulesAdminRoutes {
     private final RulesService rules;
     private final GatewayConfig config;
     private final TokenEstimator tokens;
+    private final AuditStore audit;
     private final Clock clock;
     private final CostModel costs;
 
-    RulesAdminRoutes(RulesService rules, GatewayConfig config, TokenEstimator tokens, Clock clock) {
+    RulesAdminRoutes(RulesService rules, GatewayConfig config, TokenEstimator tokens, AuditStore audit, Clock clock) {
         this.rules = rules;
+        this.audit = audit;
         this.config = config;
         this.tokens = tokens;
         this.clock = clock;
@@ -122,29 +118,18 @@ final class RulesAdminRoutes {
         JsonNode candidate = body.get("rules");
         if (candidate == null) {
             throw AdminBodies.invalid("Send the candidate rules as 'rules' (YAML text or a JSON array) and the recorded calls as"
-                    + " 'traffic' (an array) or 'traffic_jsonl' (text).");
+                    + " 'traffic' (an array), 'traffic_jsonl' (text) or 'recorded' (a window of the audit: {\"from\", \"to\"}).");
         }
         RuleSet after = candidate.isTextual() ? rules.validate(candidate.asText())
                 : RuleSet.compile(candidate.isObject() ? candidate.get("rules") : candidate, rules.tiers());
-        List<RecordedCall> traffic = traffic(body);
         ActiveRules.Version before = rules.active().current();
-        AdminBodies.respond(ctx, ctx.vertx().executeBlocking(() ->
-                RulesJson.simulation(before.number(), WhatIf.simulate(traffic, before.rules(), after, costs)), false));
-    }
-
-    private List<RecordedCall> traffic(JsonNode body) {
-        try {
-            if (body.hasNonNull("traffic_jsonl")) {
-                return RecordedCall.readJsonl(new StringReader(body.get("traffic_jsonl").asText()));
-            }
-            List<RecordedCall> calls = new ArrayList<>();
-            for (JsonNode call : body.path("traffic")) {
-                calls.add(RecordedCall.fromJson(call));
-            }
-            return calls;
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw AdminBodies.invalid("The recorded traffic could not be read: " + e.getMessage());
-        }
+        AdminBodies.respond(ctx, SimulationTraffic.read(body, audit, clock, ctx.vertx()).compose(traffic ->
+                ctx.vertx().executeBlocking(() -> {
+                    ObjectNode report = RulesJson.simulation(before.number(),
+                            WhatIf.simulate(traffic.calls(), before.rules(), after, costs));
+                    report.set("traffic", traffic.source());
+                    return report;
+                }, false)));
     }
 
     private static String text(RoutingContext ctx) {

@@ -124,6 +124,37 @@ class ReportsApiTest {
     }
 
     @Test
+    void spendForOneLoopCountsOnlyItsCallsAndNamesItsCsvAfterIt() {
+        JsonNode report = spend("loop=report-a&group_by=tier").json();
+        GatewayResponse csv = spend("loop=report-a&group_by=tier&format=csv");
+
+        assertEquals("report-a", report.path("loop").asText());
+        assertEquals(5, report.path("totals").path("calls").asLong(), report::toString);
+        assertEquals(List.of("frontier", "mid"), field(report.path("rows"), "tier"));
+        assertTrue(csv.header("content-disposition").startsWith("attachment; filename=\"loopgate-spend-report-a-"), csv::toString);
+        assertEquals(3, csv.body().split("\r\n").length, "a header and two tiers");
+        assertEquals(400, spend("loop=bad%20loop").status());
+    }
+
+    @Test
+    void budgetsShowEachLoopsLedgerToFinanceReadOnly() {
+        JsonNode all = gateway.request(HttpMethod.GET, "/reports/budgets").key(GatewayHarness.FINANCE_KEY).send().json();
+        JsonNode one = gateway.request(HttpMethod.GET, "/reports/budgets?loop=report-b").key(GatewayHarness.FINANCE_KEY)
+                .send().json();
+
+        assertTrue(field(all.path("data"), "loop_id").containsAll(List.of("report-a", "report-b")), all::toString);
+        assertEquals(1, one.path("data").size());
+        JsonNode b = one.path("data").get(0);
+        assertEquals("report-b", b.path("loop_id").asText());
+        assertEquals("active", b.path("state").asText());
+        assertTrue(new BigDecimal(b.path("spent_usd").asText()).signum() > 0, b::toString);
+        assertTrue(b.path("budget").isObject() && !b.has("history"), b::toString);
+        assertEquals(403, gateway.request(HttpMethod.GET, "/reports/budgets").send().status(), "not for loop keys");
+        assertEquals(405, gateway.request(HttpMethod.PUT, "/reports/budgets").key(GatewayHarness.FINANCE_KEY).send().status(),
+                "read-only");
+    }
+
+    @Test
     void badQueriesGet400NotingWhatIsWrong() {
         GatewayResponse badGroup = spend("group_by=colour");
         GatewayResponse badDate = spend("from=yesterday");

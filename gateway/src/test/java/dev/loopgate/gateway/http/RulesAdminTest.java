@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
+import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.TestUpstream;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -176,6 +182,52 @@ class RulesAdminTest {
         assertEquals(1, report.path("after").path("tiers").path("light").path("calls").asLong());
         assertEquals(1, report.path("after").path("tiers").path("frontier").path("calls").asLong());
         assertEquals(2, report.path("loops").size());
+    }
+
+    @Test
+    void simulateCanReplayTheCallsTheAuditRecordedInAWindow() {
+        for (String role : List.of("checker", "maker")) {
+            GatewayResponse call = gateway.post("/v1/chat/completions", CHAT).loop("sim-audit").header("X-Loop-Role", role).send();
+            assertEquals(200, call.status(), call::toString);
+        }
+        Poll.forValue(Poll.WAIT, () -> admin(HttpMethod.GET, "/reports/spend?loop=sim-audit", null).json()
+                .path("totals").path("calls").asLong() == 2 ? Optional.of(true) : Optional.empty(), "the calls in the audit");
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+
+        JsonNode report = admin(HttpMethod.POST, "/admin/rules/simulate", "{\"rules\": \"- { id: all-light, route: light }\","
+                + " \"recorded\": {\"from\": \"" + today + "\", \"to\": \"" + today + "\"}}").json();
+
+        JsonNode traffic = report.path("traffic");
+        assertEquals("audit", traffic.path("source").asText(), report::toString);
+        assertEquals(today + "T00:00:00Z", traffic.path("from").asText());
+        assertFalse(traffic.path("truncated").asBoolean());
+        long calls = traffic.path("calls").asLong();
+        assertTrue(calls >= 2, report::toString);
+        assertEquals(calls, report.path("calls").asLong());
+        assertEquals(calls, report.path("after").path("tiers").path("light").path("calls").asLong());
+        Usage usage = Fixtures.usageOf(Fixtures.json(Fixtures.CHAT));
+        BigDecimal onNano = usd(usage.promptTokens(), usage.completionTokens(), "0.1", "0.4").multiply(BigDecimal.valueOf(2));
+        JsonNode loop = null;
+        for (JsonNode each : report.path("loops")) {
+            loop = each.path("loop_id").asText().equals("sim-audit") ? each : loop;
+        }
+        assertEquals(0, onNano.compareTo(new BigDecimal(loop.path("after_usd").asText())), report::toString);
+    }
+
+    @Test
+    void simulateSaysWhichTrafficItReplayedAndRefusesABadWindow() {
+        JsonNode sent = admin(HttpMethod.POST, "/admin/rules/simulate", "{\"rules\": [], \"traffic\": "
+                + "[{\"loop_id\": \"a\", \"model\": \"auto\"}]}").json();
+        GatewayResponse badWindow = admin(HttpMethod.POST, "/admin/rules/simulate",
+                "{\"rules\": [], \"recorded\": {\"from\": \"last week\"}}");
+        GatewayResponse notAnObject = admin(HttpMethod.POST, "/admin/rules/simulate", "{\"rules\": [], \"recorded\": 7}");
+
+        assertEquals("request", sent.path("traffic").path("source").asText(), sent::toString);
+        assertEquals(1, sent.path("traffic").path("calls").asLong());
+        assertEquals(400, badWindow.status(), badWindow::toString);
+        assertTrue(badWindow.json().path("error").path("message").asText().startsWith("recorded: 'from' must be a date"),
+                badWindow::toString);
+        assertEquals(400, notAnObject.status(), notAnObject::toString);
     }
 
     @Test

@@ -109,17 +109,20 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
         return new GatewayHarness(yaml, upstreamNames);
     }
 
+    /** Runs the gateway on {@code clock} (budgets, breakers, audit times, report windows, provider health); call before it starts. */
+    public GatewayHarness withClock(Clock clock) {
+        if (gateway != null) {
+            throw new IllegalStateException("the gateway has started already");
+        }
+        this.clock = clock;
+        return this;
+    }
+
     /** A gateway started now, for a test that needs one of its own (close it when done). */
     public static GatewayHarness started(String yaml, String... upstreamNames) {
         GatewayHarness harness = new GatewayHarness(yaml, upstreamNames);
         harness.start();
         return harness;
-    }
-
-    /** Runs the gateway on this clock (budgets, breakers, audit, provider health); call before it starts. */
-    public GatewayHarness withClock(Clock clock) {
-        this.clock = clock;
-        return this;
     }
 
     /** One more variable for the YAML's {@code ${NAME}} references; call before the gateway starts. */

@@ -3,6 +3,7 @@ package dev.loopgate.gateway.audit.store;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.audit.LoopReport;
+import dev.loopgate.gateway.audit.RecordedTraffic;
 import dev.loopgate.gateway.audit.SpendQuery;
 import dev.loopgate.gateway.audit.SpendReport;
 import dev.loopgate.gateway.audit.VerifyReport;
@@ -186,6 +187,16 @@ final class JdbcAuditStore implements AuditStore {
             return reports.spend(connection, query);
         } catch (SQLException e) {
             throw new AuditStoreException("could not report spend", e);
+        }
+    }
+
+    @Override
+    public RecordedTraffic recordedCalls(long fromMillis, long toMillis, int limit) {
+        ensureOpen();
+        try (Connection connection = dialect.connect(jdbcUrl, false)) {
+            return RecordedCallsQuery.read(connection, fromMillis, toMillis, limit);
+        } catch (SQLException e) {
+            throw new AuditStoreException("could not read recorded calls", e);
         }
     }
 

@@ -50,7 +50,8 @@ final class SpendQueries {
 
     SpendReport spend(Connection connection, SpendQuery query) throws SQLException {
         List<Dimension> dimensions = List.copyOf(new LinkedHashSet<>(query.groupBy()));
-        List<SpendReport.Row> rows = grouped(connection, dimensions, query.fromMillis(), query.toMillis(), null);
+        List<SpendReport.Row> rows = grouped(connection, dimensions, query.fromMillis(), query.toMillis(),
+                query.loopId());
         rows.sort(byCostThenGroup(dimensions));
         return new SpendReport(query, rows, totals(rows, Map.of()));
     }

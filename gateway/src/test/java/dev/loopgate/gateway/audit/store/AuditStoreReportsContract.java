@@ -5,14 +5,18 @@ import static dev.loopgate.gateway.audit.store.Calls.HOUR;
 import static dev.loopgate.gateway.audit.store.Calls.T0;
 import static dev.loopgate.gateway.audit.store.Calls.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.audit.LoopReport;
+import dev.loopgate.gateway.audit.RecordedTraffic;
 import dev.loopgate.gateway.audit.SpendQuery;
 import dev.loopgate.gateway.audit.SpendQuery.Dimension;
 import dev.loopgate.gateway.audit.SpendReport;
+import dev.loopgate.rules.RecordedCall;
+import dev.loopgate.rules.RequestFacts;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -60,6 +64,52 @@ abstract class AuditStoreReportsContract extends AuditStoreTestBase {
             SpendQuery query = new SpendQuery(T0 + 6 * HOUR, T0 + 2 * DAY + 3 * HOUR, groupBy);
             assertSameSpend(expected(traffic, query), store.spend(query));
         }
+    }
+
+    @Test
+    void spendForOneLoopCountsOnlyThatLoopsCalls() {
+        List<AuditEntry> traffic = traffic();
+        AuditStore store = open("a");
+        store.append(traffic);
+        for (List<Dimension> groupBy : List.of(List.of(Dimension.DAY, Dimension.TIER), List.of(Dimension.RULE))) {
+            SpendQuery query = new SpendQuery(T0, T0 + 3 * DAY, groupBy, "build-2");
+            assertSameSpend(expected(traffic, query), store.spend(query));
+        }
+        assertEquals(0, store.spend(new SpendQuery(T0, T0 + 3 * DAY, List.of(), "nobody")).totals().calls());
+    }
+
+    @Test
+    void recordedCallsAreTheWindowsServedCallsNewestFirstWithTheFactsTheAuditKeeps() {
+        AuditStore store = open("a");
+        store.append(List.of(
+                call(T0 - 1).loop("early").build(),
+                call(T0 + 3 * HOUR).loop("L").run("r-7").role("checker").step(12L).tokens(900, 120, 0).build(),
+                call(T0 + 5 * HOUR).loop("M").role(null).step(null).tokens(10, 5, 0).build(),
+                call(T0 + 6 * HOUR).loop("refused").status(429).build(),
+                call(T0 + 7 * HOUR).loop(null).build(),
+                AuditEntry.admin(T0 + 8 * HOUR, "loop.pause", "ops", "L", "{}"),
+                call(T0 + DAY).loop("late").build()));
+
+        RecordedTraffic traffic = store.recordedCalls(T0, T0 + DAY, 10);
+
+        assertEquals(List.of("M", "L"), traffic.calls().stream().map(c -> c.facts().loopId()).toList());
+        assertFalse(traffic.truncated());
+        RecordedCall l = traffic.calls().get(1);
+        assertEquals("auto", l.facts().requestedModel());
+        assertEquals("r-7", l.facts().run());
+        assertEquals("checker", l.facts().role());
+        assertEquals(12, l.facts().step());
+        assertEquals(3, l.facts().utcHour());
+        assertEquals(900, l.promptTokens());
+        assertEquals(900, l.facts().promptTokens());
+        assertEquals(120, l.completionTokens());
+        RecordedCall m = traffic.calls().get(0);
+        assertEquals(RequestFacts.ABSENT, m.facts().step());
+        assertEquals(null, m.facts().role());
+
+        RecordedTraffic newest = store.recordedCalls(T0, T0 + DAY, 1);
+        assertEquals(List.of("M"), newest.calls().stream().map(c -> c.facts().loopId()).toList());
+        assertTrue(newest.truncated());
     }
 
     @Test
@@ -222,7 +272,8 @@ abstract class AuditStoreReportsContract extends AuditStoreTestBase {
     private static List<SpendReport.Row> expected(List<AuditEntry> entries, SpendQuery query) {
         Map<Map<Dimension, String>, long[]> sums = new LinkedHashMap<>();
         for (AuditEntry e : entries) {
-            if (e.kind() != AuditEntry.Kind.CALL || e.atMillis() < query.fromMillis() || e.atMillis() >= query.toMillis()) {
+            if (e.kind() != AuditEntry.Kind.CALL || e.atMillis() < query.fromMillis() || e.atMillis() >= query.toMillis()
+                    || query.loopId() != null && !query.loopId().equals(e.loopId())) {
                 continue;
             }
             Map<Dimension, String> group = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.loopgate.gateway.audit.writer;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.audit.LoopReport;
+import dev.loopgate.gateway.audit.RecordedTraffic;
 import dev.loopgate.gateway.audit.SpendQuery;
 import dev.loopgate.gateway.audit.SpendReport;
 import dev.loopgate.gateway.audit.VerifyReport;
@@ -108,6 +109,11 @@ final class FakeAuditStore implements AuditStore {
 
     @Override
     public LoopReport loop(String loopId, long fromMillis, long toMillis) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RecordedTraffic recordedCalls(long fromMillis, long toMillis, int limit) {
         throw new UnsupportedOperationException();
     }
 
