@@ -26,6 +26,12 @@ final class ConsoleRoutes {
     /** WebJar paths carry the library's version, so a file under one never changes. */
     static final long VENDOR_MAX_AGE_SECONDS = Duration.ofDays(365).toSeconds();
 
+    /**
+     * Where the console's files are in the jar. Vert.x looks for a relative root in the working
+     * directory before the classpath, so the root is a path no operator's directory would have.
+     */
+    static final String CONSOLE_ROOT = "META-INF/loopgate/console";
+
     private final ApiKeyRegistry keys;
 
     ConsoleRoutes(ApiKeyRegistry keys) {
@@ -45,7 +51,7 @@ final class ConsoleRoutes {
                     ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, REVALIDATE);
                     ctx.next();
                 })
-                .handler(StaticHandler.create("console").setDirectoryListing(false));
+                .handler(StaticHandler.create(CONSOLE_ROOT).setDirectoryListing(false));
     }
 
     /** Who the console is signed in as: the key's name and role (finance or admin; loop keys are refused). */

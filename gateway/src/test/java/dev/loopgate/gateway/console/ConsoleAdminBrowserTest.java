@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /**
  * An admin in the console, in a real browser: pausing and resuming loops with reasons, a budget
@@ -189,12 +190,21 @@ class ConsoleAdminBrowserTest {
     }
 
     @Test
-    void providerHealthSaysNotAvailableWhenTheGatewayHasNone() {
+    void providerHealthShowsEveryTargetsBreakerAsTheApiReportsIt() {
         browser.signIn(GatewayHarness.ADMIN_KEY);
         browser.open("#/providers");
         browser.waitForPage("providers");
 
-        browser.waitForText(By.id("providers-unavailable"), "not available");
+        List<WebElement> rows = browser.until("the primary provider's targets", driver -> {
+            List<WebElement> found = driver.findElements(By.cssSelector("#provider-primary tbody tr[data-model]"));
+            return found.size() == 3 ? found : null;
+        });
+        JsonNode api = admin(HttpMethod.GET, "/admin/providers", null).json().path("data").get(0).path("targets");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(api.get(i).path("model").asText(), rows.get(i).getAttribute("data-model"));
+            assertEquals(api.get(i).path("state").asText(), rows.get(i).getAttribute("data-state"));
+        }
+        assertEquals("closed", rows.get(0).getAttribute("data-state"), "every call here was answered");
         browser.screenshot("providers");
     }
 
