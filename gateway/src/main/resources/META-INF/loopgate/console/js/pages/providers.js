@@ -13,8 +13,8 @@ export async function render(view) {
     const settings = provider.health;
     view.append(
       el('h2', {}, `${provider.provider} (${provider.type})`),
-      el('p', { class: 'muted' }, `Opens at ${percent(settings.error_rate)} errors over ${settings.window} `
-        + `(at least ${settings.min_calls} calls); probes again after ${settings.cool_down}.`),
+      el('p', { class: 'muted' }, `Opens at ${percent(settings.error_rate)} errors over ${duration(settings.window)} `
+        + `(at least ${settings.min_calls} calls); probes again after ${duration(settings.cool_down)}.`),
       table({
         id: `provider-${provider.provider}`,
         columns: [
@@ -32,6 +32,11 @@ export async function render(view) {
         empty: 'No model on this provider.',
       }));
   }
+}
+
+/** Java's ISO-8601 durations as people write them: PT1M30S → 1m30s. */
+function duration(iso) {
+  return iso.replace(/^PT/, '').toLowerCase();
 }
 
 function percent(rate) {
