@@ -23,7 +23,7 @@ BENCH="$ROOT/bench"
 PEERS=${PEERS_DIR:-$ROOT/../shared/peers}
 TARGETS=${BENCH_TARGETS:-"direct nginx portkey loopgate-embedded loopgate-governed"}
 DURATION=${BENCH_DURATION:-10s}
-WARMUP_FIRST=${BENCH_WARMUP_FIRST:-15s}
+WARMUP_FIRST=${BENCH_WARMUP_FIRST:-30s}
 WARMUP=${BENCH_WARMUP:-3s}
 RAMP=${BENCH_RAMP:-"1 10 50 100 200"}
 RAMP_DURATION=${BENCH_RAMP_DURATION:-5s}
@@ -116,13 +116,13 @@ fi
 
 # ---- the machine ----------------------------------------------------------------------------
 portkey_version=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' \
-  "${PEERS_HOME:-/tmp/loopgate-peers}/portkey/node_modules/@portkey-ai/gateway/package.json" 2>/dev/null | head -1)
+  "${PEERS_HOME:-/tmp/loopgate-peers}/portkey/node_modules/@portkey-ai/gateway/package.json" 2>/dev/null | head -1 || true)
 {
   echo "CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
   echo "RAM=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
   echo "JDK=$(java -version 2>&1 | sed -n 2p)"
   echo "OS=$(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-  echo "nginx=$(nginx -v 2>&1 | sed 's/.*nginx\///'), 1 worker (shared/peers/start-nginx.sh)"
+  echo "nginx=$( (command -v nginx >/dev/null && nginx -v 2>&1 || echo 'installed by the peer script during the run') | sed 's/.*nginx\///'), 1 worker (shared/peers/start-nginx.sh)"
   echo "Portkey=${portkey_version:-1.15.2 (npm)} on Node $(node --version 2>/dev/null) (shared/peers/start-portkey.sh)"
   echo "Redis=$(redis-server --version 2>/dev/null | awk '{print $3}' | sed 's/v=//')"
   echo "Loopgate=$(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- gateway budgets routing-rules || echo ' + uncommitted changes')"
