@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigDecimal;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ModelPriceTest {
@@ -74,5 +75,35 @@ class ModelPriceTest {
         assertEquals("0", Money.format(0));
         assertEquals("0.000000001", Money.format(1));
         assertEquals("12.5", Money.format(12_500_000_000L));
+    }
+
+    @Test
+    void longArithmeticPricesExactlyAsDecimalArithmetic() {
+        Random random = new Random(42);
+        String[] prices = {"0", "0.02", "0.4", "1.6", "2.5", "3.0", "15", "75.123456789", "0.0000000001", "1e-12",
+            "123456.000000001"};
+        for (int i = 0; i < 20_000; i++) {
+            ModelPrice price = new ModelPrice(new BigDecimal(pick(prices, random)), new BigDecimal(pick(prices, random)),
+                    random.nextBoolean() ? null : new BigDecimal(pick(prices, random)),
+                    random.nextBoolean() ? null : new BigDecimal(pick(prices, random)));
+            long prompt = random.nextInt(2_000_000);
+            long cached = prompt == 0 ? 0 : random.nextLong(prompt + 1);
+            long written = prompt - cached == 0 ? 0 : random.nextLong(prompt - cached + 1);
+            Usage usage = new Usage(prompt, random.nextInt(200_000), cached, written);
+            assertEquals(price.exactCostNanos(usage, prompt - cached - written), price.costNanos(usage),
+                    () -> price + " " + usage);
+        }
+    }
+
+    @Test
+    void callsTooLargeForLongArithmeticArePricedInDecimals() {
+        // 10^15 nano-USD per million tokens × 10^4 tokens overflows a long before the division.
+        ModelPrice price = new ModelPrice(new BigDecimal("1000000"), new BigDecimal("1000000"), null);
+        Usage huge = new Usage(10_000, 0, 0);
+        assertEquals(10_000_000_000_000L, price.costNanos(huge));
+    }
+
+    private static String pick(String[] values, Random random) {
+        return values[random.nextInt(values.length)];
     }
 }
