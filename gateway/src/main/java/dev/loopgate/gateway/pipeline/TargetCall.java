@@ -122,8 +122,7 @@ final class TargetCall {
 
     private static Usage usageOf(Buffer body) {
         try {
-            byte[] bytes = body.getBytes();
-            OpenAiWire.UsageChunk found = OpenAiWire.readUsage(bytes, 0, bytes.length);
+            OpenAiWire.UsageChunk found = OpenAiWire.readUsage(body);
             return found == null ? Usage.NONE : found.usage();
         } catch (IOException | RuntimeException malformed) {
             return Usage.NONE;

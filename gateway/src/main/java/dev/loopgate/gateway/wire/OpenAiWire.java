@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.Usage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
+import java.io.InputStream;
 
 /** Pure converters for OpenAI's chat and embeddings wire format. */
 public final class OpenAiWire {
@@ -38,9 +42,22 @@ public final class OpenAiWire {
      *         null when it has no usage
      */
     public static UsageChunk readUsage(byte[] json, int offset, int length) throws IOException {
+        return readUsage(Json.MAPPER.getFactory().createParser(json, offset, length));
+    }
+
+    /** As {@link #readUsage(byte[], int, int)}, reading a whole answer where it lies, without copying it. */
+    public static UsageChunk readUsage(Buffer json) throws IOException {
+        ByteBuf bytes = ((BufferInternal) json).getByteBuf();
+        if (bytes.hasArray()) {
+            return readUsage(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        }
+        return readUsage(Json.MAPPER.getFactory().createParser((InputStream) new ByteBufInputStream(bytes)));
+    }
+
+    private static UsageChunk readUsage(JsonParser parser) throws IOException {
         Usage usage = null;
         boolean noChoices = true;
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(json, offset, length)) {
+        try (JsonParser p = parser) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -11,6 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.Usage;
 import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.SseText;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,6 +28,19 @@ class OpenAiWireTest {
 
         assertEquals(new Usage(1412, 27, 1280), found.usage());
         assertFalse(found.usageOnly(), "a completion has choices");
+    }
+
+    @Test
+    void usageIsReadFromAWholeAnswerWhereverItsBytesLie() throws IOException {
+        byte[] answer = Fixtures.text(Fixtures.CHAT).getBytes(StandardCharsets.UTF_8);
+        ByteBuf direct = Unpooled.directBuffer(answer.length + 8).writeBytes(new byte[] {'x', 'x'}).writeBytes(answer);
+        direct.readerIndex(2);
+        ByteBuf offsetHeap = Unpooled.wrappedBuffer(("xx" + Fixtures.text(Fixtures.CHAT)).getBytes(StandardCharsets.UTF_8))
+                .readerIndex(2);
+        for (ByteBuf bytes : List.of(Unpooled.wrappedBuffer(answer), offsetHeap, direct)) {
+            assertEquals(new Usage(1412, 27, 1280), OpenAiWire.readUsage(BufferInternal.buffer(bytes)).usage());
+        }
+        direct.release();
     }
 
     @Test
