@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
  * Where a bucket lives in Redis:
  * {@code <ns>:v2:rl:loop:{<loop id>}:rpm:<limit>}, {@code ...:tpm:<limit>}, and the same with
  * {@code key:{<key name>}}. The {@code v2} changes with the meaning or encoding of the value
- * (v2: the hash {@code buckets_v1.lua} keeps; v1 was Bucket4j's serialized state), so a rolling deploy never reads one key two ways. The limit is
+ * (v2: the {@code tokens:at} string {@code buckets_v1.lua} keeps; v1 was Bucket4j's serialized
+ * state), so a rolling deploy never reads one key two ways. The limit is
  * part of the key, so an edited limit starts a bucket of its own. The braces are a Redis
  * Cluster hash tag: one loop's (or key's) buckets share a slot. In the id, every character
  * outside {@code [A-Za-z0-9._-]} is written as {@code %XX} (UTF-8 bytes), so ids cannot break the

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * Limits shared by every replica through Redis, so N replicas together pass a limit's worth of
  * calls, not N times that. One Lua script ({@code buckets_v1.lua}) takes from all of an owner's
- * buckets at once, all or nothing; the loop's and the key's scripts are sent together (they live
+ * buckets at once, all or nothing (one MGET, then a SET with its expiry per bucket); the loop's and the key's scripts are sent together (they live
  * in different hash slots), so a call costs one round trip of two commands. When one owner
  * refuses and the other gave, the other's share is given back before the refusal is answered.
  * Bucket4j's Redis buckets were not used here: they read the state, compute on the client and
