@@ -12,7 +12,7 @@ local same_limit, window, hash = tonumber(ARGV[15]), tonumber(ARGV[16]), ARGV[17
 
 expire_overdue()
 
-local st = redis.call('HMGET', KEYS[1], 'state', 'trip', 'first', 'steps', 'gen', 'override')
+local st = redis.call('HMGET', KEYS[1], 'state', 'trip', 'first', 'steps', 'gen', 'override', 'period')
 if st[1] == 'PAUSED' then
   return { 0, 'LOOP_PAUSED', st[2], '', 0, 0, 0, '' }
 end
@@ -26,7 +26,9 @@ if not first then
   first = NOW
   redis.call('HSET', KEYS[1], 'first', NOW_S)
 end
-redis.call('HSET', KEYS[1], 'period', limits.period)
+if st[7] ~= limits.period then
+  redis.call('HSET', KEYS[1], 'period', limits.period)
+end
 
 if limits.wall > 0 and NOW - first >= limits.wall then
   return refuse_tripping('WALL_CLOCK', 'wall-clock cap of ' .. int(limits.wall) .. ' ms reached: first call '
@@ -70,7 +72,9 @@ redis.call('HINCRBY', KEYS[1], 'steps', 1)
 if repeat_key then
   redis.call('ZADD', repeat_key, NOW_S, id)
   -- Only the newest occurrences are kept: a loop stuck on one request must not grow Redis without bound.
-  redis.call('ZREMRANGEBYRANK', repeat_key, 0, -(MAX_REPEATS_KEPT + 1))
+  if repeat_count + 1 > MAX_REPEATS_KEPT then
+    redis.call('ZREMRANGEBYRANK', repeat_key, 0, -(MAX_REPEATS_KEPT + 1))
+  end
   redis.call('PEXPIRE', repeat_key, int(window))
 end
 redis.call('HSET', KEYS[2], id, bucket .. '|' .. int(bucket_expire) .. '|' .. int(worst) .. '|' .. int(worst_tokens)

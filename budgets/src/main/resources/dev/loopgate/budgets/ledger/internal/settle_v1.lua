@@ -12,7 +12,7 @@ local failed, per_minute, consecutive = ARGV[15] == '1', tonumber(ARGV[16]), ton
 
 expire_overdue()
 
-local st = redis.call('HMGET', KEYS[1], 'state', 'override')
+local st = redis.call('HMGET', KEYS[1], 'state', 'override', 'failures')
 local limits = limits_of(st[2])
 local current_key, current = current_bucket(limits.period)
 local record = redis.call('HGET', KEYS[2], id)
@@ -59,7 +59,7 @@ if failed then
     trip_unless_paused('UPSTREAM_FAILURES', int(failures) .. ' consecutive upstream failures (limit '
       .. int(consecutive) .. ')')
   end
-else
+elseif num(st[3]) ~= 0 then
   redis.call('HSET', KEYS[1], 'failures', 0)
 end
 
