@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
     private static final String KEY_VARIABLE = "LOOPGATE_DEMO_KEY";
     private static final String DIR_VARIABLE = "LOOPGATE_DEMO_DIR";
+    private static final String ADMIN_KEY_VARIABLE = "LOOPGATE_DEMO_ADMIN_KEY";
     private static final String LOOP = "demo-refactor";
 
     @Spec
@@ -65,6 +66,8 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("loopgate-demo");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put(KEY_VARIABLE, key);
+        String adminKey = "lg-demo-admin-" + HexFormat.of().formatHex(randomBytes());
+        env.put(ADMIN_KEY_VARIABLE, adminKey);
         env.put(DIR_VARIABLE, dir.toString());
         GatewayConfig config = ConfigLoader.parse(demoConfig(), env);
         Vertx vertx = Vertx.vertx();
@@ -74,7 +77,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("Loopgate demo: gateway on %s/v1 with simulated providers; loop '%s'%n%n", base, LOOP);
             boolean allAsExpected = runScript(out, base, key);
             if (keepRunning) {
-                out.printf("%nServing on %s/v1 — API key: %s (loops demo-*). Ctrl-C to stop.%n", base, key);
+                out.printf("%nServing on %s/v1 — API key: %s (loops demo-*).%n", base, key);
+                out.printf("Console: %s/console/ — admin key: %s. Ctrl-C to stop.%n", base, adminKey);
                 out.flush();
                 Thread.currentThread().join();
             }

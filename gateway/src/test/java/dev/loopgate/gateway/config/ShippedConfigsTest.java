@@ -54,7 +54,7 @@ class ShippedConfigsTest {
         try (InputStream in = getClass().getResourceAsStream("/demo/gateway.yaml")) {
             yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        GatewayConfig config = ConfigLoader.parse(yaml, Map.of("LOOPGATE_DEMO_KEY", DUMMY_KEY, "LOOPGATE_DEMO_DIR", "/tmp/demo"));
+        GatewayConfig config = ConfigLoader.parse(yaml, Map.of("LOOPGATE_DEMO_KEY", DUMMY_KEY, "LOOPGATE_DEMO_ADMIN_KEY", DUMMY_KEY + "-admin", "LOOPGATE_DEMO_DIR", "/tmp/demo"));
         assertEquals(Set.of("frontier", "mid", "light"), config.tiers().tiers().keySet());
         config.providers().values().forEach(p -> assertEquals(ProviderType.SIMULATED, p.type()));
         assertEquals(DefaultRules.compile(config.tiers()).ruleIds(), config.rules().ruleIds(),
