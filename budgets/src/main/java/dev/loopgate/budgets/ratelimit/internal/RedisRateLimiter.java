@@ -131,6 +131,9 @@ public final class RedisRateLimiter implements RateLimiter {
 
     /** A failed give-back is not an error: the share returns by refill within a minute. */
     private CompletableFuture<Void> giveBack(OwnerTake taken, long now) {
+        if (taken.takes.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
         return run(GIVE, taken.takes, now).handle((reply, failure) -> null);
     }
 
