@@ -401,6 +401,9 @@ class ConfigLoaderTest {
             out.add(secret.reveal());
         } else if (value instanceof RuleSet rules) {
             out.add(rules.document());
+        } else if (value instanceof ModelPrice price) {
+            List.of(Optional.of(price.input()), Optional.of(price.output()), Optional.ofNullable(price.cachedInput()),
+                    Optional.ofNullable(price.cacheWrite())).forEach(inner -> collect(inner, out));
         } else if (value.getClass().isRecord()) {
             for (RecordComponent component : value.getClass().getRecordComponents()) {
                 try {
