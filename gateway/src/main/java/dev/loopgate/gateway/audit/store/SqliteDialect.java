@@ -8,6 +8,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * SQLite through xerial's driver: a file in WAL mode (readers never block the writer), a busy
@@ -18,6 +21,8 @@ import java.util.Properties;
 final class SqliteDialect implements Dialect {
     static final String PREFIX = "jdbc:sqlite:";
     static final int BUSY_TIMEOUT_MS = 5_000;
+    /** How long to wait before opening again when another process holds the file while opening it. */
+    private static final long OPEN_RETRY_MS = 20;
 
     @Override
     public String name() {
@@ -31,7 +36,28 @@ final class SqliteDialect implements Dialect {
         settings.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
         settings.setProperty("journal_mode", "WAL");
         settings.setProperty("transaction_mode", writer ? "IMMEDIATE" : "DEFERRED");
-        return DriverManager.getConnection(jdbcUrl, settings);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MS);
+        while (true) {
+            try {
+                return DriverManager.getConnection(jdbcUrl, settings);
+            } catch (SQLiteException e) {
+                // Switching a new file to WAL needs it to itself; SQLite answers BUSY at once, without
+                // its busy handler, while another process opening it at the same moment holds it.
+                if (e.getResultCode() != SQLiteErrorCode.SQLITE_BUSY || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleepBriefly();
+            }
+        }
+    }
+
+    private static void sleepBriefly() throws SQLException {
+        try {
+            Thread.sleep(OPEN_RETRY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for the audit database to open", e);
+        }
     }
 
     @Override
