@@ -57,7 +57,8 @@ public final class LuaScript {
                                 "script " + name + " failed: " + message(failure), failure)));
     }
 
-    private static boolean isNoScript(Throwable failure) {
+    /** Whether Redis answered that it does not know the script (a restart or SCRIPT FLUSH emptied its cache). */
+    public static boolean isNoScript(Throwable failure) {
         Throwable cause = unwrap(failure);
         return cause instanceof RedisNoScriptException
                 || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));

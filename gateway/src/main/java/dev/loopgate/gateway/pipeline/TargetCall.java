@@ -26,10 +26,6 @@ import java.io.IOException;
  * {@link UpstreamFailure} with its {@link FailureClass}, for {@link ForwardStage} to act on.
  */
 final class TargetCall {
-    /** A non-stream answer larger than this is refused rather than held in memory. */
-    static final long MAX_ANSWER_BYTES = 64L * 1024 * 1024;
-    /** Error bodies are read to classify them and to keep the connection reusable; they are small. */
-    static final long MAX_ERROR_BYTES = 64L * 1024;
     /** How much of a provider's content-refusal message is passed on. */
     static final int MAX_MESSAGE_CHARS = 1000;
 
@@ -60,11 +56,11 @@ final class TargetCall {
                 exchange.responseHeaders().set(ResponseHeaders.MODEL, model.id());
                 Future<Reply> answered = exchange.request().stream()
                         ? relay(attempts, response, idleMs, deadline, model)
-                        : BodyReader.read(vertx, response, idleMs, deadline, MAX_ANSWER_BYTES).map(body ->
+                        : BodyReader.read(vertx, response, idleMs, deadline, UpstreamResponse.MAX_ANSWER_BYTES).map(body ->
                                 new Reply.Complete(status, response.contentType(), body, usageOf(body), model));
                 return answered.recover(TargetCall::classified);
             }
-            return BodyReader.read(vertx, response, idleMs, deadline, MAX_ERROR_BYTES)
+            return BodyReader.read(vertx, response, idleMs, deadline, UpstreamResponse.MAX_ERROR_BYTES)
                     .transform(body -> refused(exchange, model, response, status, body.result(), body.cause()));
         });
     }

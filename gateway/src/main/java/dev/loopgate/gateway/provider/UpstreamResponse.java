@@ -9,6 +9,11 @@ import io.vertx.core.streams.ReadStream;
  * whatever the provider speaks.
  */
 public interface UpstreamResponse {
+    /** A whole (non-stream) answer larger than this is refused rather than held in memory. */
+    int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+    /** Error bodies are read to classify them and to keep the connection reusable; they are small. */
+    int MAX_ERROR_BYTES = 64 * 1024;
+
     int status();
 
     /** The media type to hand the client, e.g. {@code application/json}. */

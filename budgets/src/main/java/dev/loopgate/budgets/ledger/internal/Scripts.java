@@ -1,11 +1,10 @@
 package dev.loopgate.budgets.ledger.internal;
 
-import io.lettuce.core.RedisNoScriptException;
+import dev.loopgate.budgets.internal.LuaScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -36,7 +35,7 @@ public final class Scripts {
 
     /** The script's reply: a list of Longs, Strings, nulls (Lua false) and lists. */
     public CompletableFuture<List<Object>> run(LedgerScript script, String[] keys, String... args) {
-        return evalsha(script, keys, args).exceptionallyCompose(failure -> isNoScript(failure)
+        return evalsha(script, keys, args).exceptionallyCompose(failure -> LuaScript.isNoScript(failure)
                 ? load(script).thenCompose(sha -> evalsha(script, keys, args))
                 : CompletableFuture.failedFuture(failure));
     }
@@ -58,11 +57,5 @@ public final class Scripts {
             shas.set(script.ordinal(), sha);
             return sha;
         });
-    }
-
-    private static boolean isNoScript(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof RedisNoScriptException
-                || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
     }
 }

@@ -29,10 +29,6 @@ import java.time.Clock;
 public final class AnthropicAdapter implements ProviderAdapter {
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com/v1");
     static final String API_VERSION = "2023-06-01";
-    /** As the forward stage's bound on whole answers: a larger answer fails rather than being held. */
-    static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
-    /** An error's type and message are at its start; the rest is not kept. */
-    static final int MAX_ERROR_BYTES = 64 * 1024;
 
     private final ProviderConfig config;
     private final UpstreamClient http;
@@ -85,14 +81,16 @@ public final class AnthropicAdapter implements ProviderAdapter {
         if (status < 200 || status >= 300) {
             int clientStatus = AnthropicErrors.status(status);
             return new Translated(raw, clientStatus, "application/json", new TranslatedBody(raw.body(),
-                    WholeBody.firstPart(MAX_ERROR_BYTES, body -> AnthropicErrors.body(clientStatus, body, secret))));
+                    WholeBody.firstPart(UpstreamResponse.MAX_ERROR_BYTES,
+                            body -> AnthropicErrors.body(clientStatus, body, secret))));
         }
         if (stream) {
             return new Translated(raw, status, "text/event-stream",
                     new TranslatedBody(raw.body(), new AnthropicStreamTranslator(created, jsonTool)));
         }
         return new Translated(raw, status, "application/json", new TranslatedBody(raw.body(),
-                WholeBody.bounded(MAX_ANSWER_BYTES, body -> AnthropicWire.fromResponse(body, created, jsonTool))));
+                WholeBody.bounded(UpstreamResponse.MAX_ANSWER_BYTES,
+                        body -> AnthropicWire.fromResponse(body, created, jsonTool))));
     }
 
     @Override
