@@ -15,4 +15,9 @@ public enum Role {
     public String wireName() {
         return wireName;
     }
+
+    /** Whether a key of this role may call models (admins may, to try things out). */
+    public boolean callsModels() {
+        return this != FINANCE;
+    }
 }

@@ -18,7 +18,11 @@ public enum ErrorCode {
     IDEMPOTENCY_KEY_REUSED(409, "invalid_request_error", "idempotency_key_reused"),
     /** The first call with this Idempotency-Key is still running; retrying later gets its answer. */
     IDEMPOTENCY_KEY_IN_FLIGHT(409, "invalid_request_error", "idempotency_key_in_flight"),
+    /** The request body did not arrive within the body timeout. */
+    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    /** The request head was larger than the gateway reads (the line, or the headers). */
+    REQUEST_HEAD_TOO_LARGE(431, "invalid_request_error", "request_head_too_large"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limited"),
     /** The client left before the answer; nothing is written, the status is for records (nginx's 499). */
     CLIENT_CLOSED(499, "invalid_request_error", "client_closed"),
@@ -26,6 +30,9 @@ public enum ErrorCode {
     UPSTREAM_ERROR(502, "api_error", "upstream_error"),
     ALL_TARGETS_FAILED(503, "api_error", "all_targets_failed"),
     UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout"),
+    /** The gateway holds as many request bodies as it may buffer; retry shortly. */
+    GATEWAY_BUSY(503, "api_error", "gateway_busy"),
+    HTTP_VERSION_NOT_SUPPORTED(505, "invalid_request_error", "http_version_not_supported"),
     /** The budget store (Redis) cannot be reached and the policy is to deny rather than spend unguarded. */
     BUDGET_STORE_UNAVAILABLE(503, "api_error", "budget_store_unavailable");
 

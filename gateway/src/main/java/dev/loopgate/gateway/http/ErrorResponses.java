@@ -4,8 +4,11 @@ import dev.loopgate.gateway.error.ErrorBodies;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.rules.RulesException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,31 @@ final class ErrorResponses {
             return new GatewayException(ErrorCode.INVALID_REQUEST, invalid.getMessage(), "rules", invalid.problems());
         }
         return new GatewayException(ErrorCode.INTERNAL, "The gateway failed unexpectedly; the request id is in x-request-id.");
+    }
+
+    /**
+     * A request Vert.x could not decode (a malformed head, an over-long line or header block, bad
+     * chunk framing): answered in our shape and the connection closed, since where the next
+     * request would start is unknown. The caller's mistake, so not logged.
+     */
+    static void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        GatewayException error;
+        if (cause instanceof TooLongHttpLineException) {
+            error = new GatewayException(ErrorCode.REQUEST_HEAD_TOO_LARGE, "The request line is too long.");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            error = new GatewayException(ErrorCode.REQUEST_HEAD_TOO_LARGE, "The request headers are too large.");
+        } else {
+            error = new GatewayException(ErrorCode.INVALID_REQUEST, "The request could not be read as HTTP/1.1.");
+        }
+        HttpServerResponse response = request.response();
+        if (!response.headWritten() && !response.closed()) {
+            response.setStatusCode(error.code().status())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+                    .end(ErrorBodies.json(error));
+        }
+        request.connection().close();
     }
 
     static void send(HttpServerResponse response, MultiMap headers, Throwable failure) {

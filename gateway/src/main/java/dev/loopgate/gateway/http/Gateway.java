@@ -147,12 +147,17 @@ public final class Gateway {
             parts.metrics.bind(new StateGauges(parts.audit::writerStats, budgetStore::isReachable,
                     parts.budgets::servingFromLocalSlice, () -> rules.active().current().number()));
             parts.metrics.bind(new ProviderHealthGauges(health));
+            ClientRefusals refusals = new ClientRefusals(parts.metrics.registry());
             GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
                     new TokenEstimator(), Map.copyOf(simulatedUrls), call -> {
                         audited.record(call);
                         counted.record(call);
                         sink.record(call);
-                    }, parts.budgets, budgetStore, parts.notifier, parts.audit, parts.metrics, health, clock, ready::get);
+                    }, parts.budgets, budgetStore, parts.notifier, parts.audit, parts.metrics, health,
+                    new ConnectionGuard(config.server().clients(), refusals),
+                    new BodyBytesInFlight(config.server().maxBodyBytes(), config.server().clients().maxInflightBodyBytes(),
+                            refusals, parts.metrics.registry()),
+                    clock, ready::get);
             return deploy(vertx, runtime, config.server().port(), instances, deployments);
         }).map(port -> {
             ready.set(true);

@@ -30,6 +30,8 @@ record GatewayRuntime(
         AuditService audit,
         GatewayMetrics metrics,
         ProviderHealth health,
+        ConnectionGuard connections,
+        BodyBytesInFlight bodies,
         Clock clock,
         BooleanSupplier ready) {
 }

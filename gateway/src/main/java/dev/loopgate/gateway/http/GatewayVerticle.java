@@ -27,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Route;
@@ -82,8 +83,14 @@ final class GatewayVerticle extends VerticleBase {
                 .setPort(port)
                 .setTcpNoDelay(true)
                 .setCompressionSupported(false)
+                // HTTP/1 only: with h2c on, Vert.x reads a connection's first bytes before it is set up,
+                // and its first head would pass before the client deadlines are in place
+                .setHttp2ClearTextEnabled(false)
                 .setIdleTimeout(CLIENT_IDLE_TIMEOUT_SECONDS);
-        server = vertx.createHttpServer(options).requestHandler(router(pipeline));
+        server = vertx.createHttpServer(options)
+                .connectionHandler(runtime.connections()::accept)
+                .invalidRequestHandler(ErrorResponses::invalidRequest)
+                .requestHandler(router(pipeline));
         return server.listen();
     }
 
@@ -99,8 +106,13 @@ final class GatewayVerticle extends VerticleBase {
     private Router router(Pipeline pipeline) {
         Router router = Router.router(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(runtime.config().server().maxBodyBytes());
-        router.post("/v1/chat/completions").handler(body).handler(new ProxyHandler(Endpoint.CHAT_COMPLETIONS, pipeline));
-        router.post("/v1/embeddings").handler(body).handler(new ProxyHandler(Endpoint.EMBEDDINGS, pipeline));
+        for (Endpoint endpoint : List.of(Endpoint.CHAT_COMPLETIONS, Endpoint.EMBEDDINGS)) {
+            ProxyHandler proxy = new ProxyHandler(endpoint, pipeline);
+            String path = "/v1" + endpoint.upstreamPath();
+            // Vert.x wants a route's body handler before its own handlers, so the checks made on the head come first on a route of their own
+            router.post(path).handler(new KeyBeforeBody(runtime.keys(), proxy)).handler(runtime.bodies());
+            router.post(path).handler(body).handler(proxy);
+        }
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
         router.route("/admin/*").handler(RoleAuth.admin(runtime.keys()));
         RoleAuth reports = RoleAuth.reports(runtime.keys());
@@ -129,6 +141,12 @@ final class GatewayVerticle extends VerticleBase {
         router.errorHandler(413, error(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "
                 + runtime.config().server().maxBodyBytes() + " bytes this gateway accepts."));
         router.errorHandler(400, error(ErrorCode.INVALID_REQUEST, "The request could not be read."));
+        // Vert.x's body reader fails a body it could not read (bad chunk framing, a connection cut) with status 200
+        router.errorHandler(200, ctx -> {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            ErrorResponses.send(ctx.response(), headers(ctx), new GatewayException(ErrorCode.INVALID_REQUEST,
+                    "The request body could not be read: " + ctx.failure().getMessage()));
+        });
         router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), headers(ctx), ctx.failure()));
         return router;
     }

@@ -1,7 +1,6 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
-import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -25,7 +24,7 @@ public final class AuthenticateStage implements Stage {
         }
         KeyConfig key = keys.fromAuthorization(authorization).orElseThrow(() -> new GatewayException(
                 ErrorCode.INVALID_API_KEY, "Incorrect API key provided."));
-        if (key.role() == Role.FINANCE) {
+        if (!key.role().callsModels()) {
             throw new GatewayException(ErrorCode.FORBIDDEN,
                     "Key '" + key.name() + "' has role finance, which may read reports but not call models.");
         }

@@ -3,7 +3,9 @@ package dev.loopgate.gateway.pipeline;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -18,6 +20,13 @@ import java.io.IOException;
  * provider. Fields the gateway does not use are left for the provider to judge.
  */
 public final class ParseRequestStage implements Stage {
+    /** OpenAI's own bound on {@code n}. */
+    static final int MAX_CHOICES = 128;
+    /**
+     * Numbers with a fraction are kept as written (as decimals): read as doubles, 1e400 would
+     * become Infinity and be forwarded as the string "Infinity".
+     */
+    private static final ObjectReader READER = Json.MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
@@ -35,6 +44,7 @@ public final class ParseRequestStage implements Stage {
             boolean stream = optionalBoolean(json, "stream");
             long maxTokens = optionalPositiveInt(json, "max_tokens");
             long maxCompletionTokens = optionalPositiveInt(json, "max_completion_tokens");
+            int choices = (int) Math.max(1, Math.max(choiceCount(json, "n"), choiceCount(json, "best_of")));
             JsonNode tools = optionalArray(json, "tools");
             optionalObject(json, "metadata");
             JsonNode streamOptions = optionalObject(json, "stream_options");
@@ -43,6 +53,7 @@ public final class ParseRequestStage implements Stage {
             request = new ParsedRequest(json, model, stream,
                     streamOptions != null && streamOptions.path("include_usage").asBoolean(false),
                     maxCompletionTokens != ParsedRequest.ABSENT ? maxCompletionTokens : maxTokens,
+                    choices,
                     tools != null && !tools.isEmpty(),
                     hasImages,
                     "json_object".equals(format) || "json_schema".equals(format));
@@ -59,7 +70,7 @@ public final class ParseRequestStage implements Stage {
         }
         JsonNode root;
         try (JsonParser parser = Json.MAPPER.createParser(body.getBytes())) {
-            root = Json.MAPPER.readTree(parser);
+            root = READER.readTree(parser);
             if (root != null && parser.nextToken() != null) {
                 // Providers reject this too; what is forwarded must be exactly what was checked.
                 throw invalid("The request body has more text after its JSON object.", null);
@@ -114,6 +125,10 @@ public final class ParseRequestStage implements Stage {
                 throw invalid("'messages[" + i + "].role' must be a string.", "messages[" + i + "].role");
             }
             JsonNode content = message.get("content");
+            // only an assistant message may come without content (it carries tool_calls instead)
+            if (content == null && !"assistant".equals(role.asText())) {
+                throw invalid("Missing required parameter: 'messages[" + i + "].content'.", "messages[" + i + "].content");
+            }
             if (content != null && !(content.isTextual() || content.isArray() || content.isNull())) {
                 throw invalid("'messages[" + i + "].content' must be a string or an array of content parts.",
                         "messages[" + i + "].content");
@@ -164,6 +179,15 @@ public final class ParseRequestStage implements Stage {
             throw invalid("'" + field + "' must be a positive integer.", field);
         }
         return node.intValue();
+    }
+
+    /** {@code n} or {@code best_of}: each choice is billed, so it must be a whole number the budget can price. */
+    private static long choiceCount(ObjectNode json, String field) {
+        long count = optionalPositiveInt(json, field);
+        if (count > MAX_CHOICES) {
+            throw invalid("'" + field + "' must be at most " + MAX_CHOICES + ".", field);
+        }
+        return count;
     }
 
     private static JsonNode optionalArray(ObjectNode json, String field) {

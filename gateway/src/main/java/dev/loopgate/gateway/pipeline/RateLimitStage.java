@@ -26,7 +26,8 @@ public final class RateLimitStage implements Stage {
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
         BudgetsConfig.KeyBudget key = budgets.forKey(exchange.key().name());
-        long tokens = exchange.promptTokenEstimate() + Math.max(0, exchange.request().maxTokens());
+        long tokens = exchange.promptTokenEstimate()
+                + Math.max(0, exchange.request().maxTokens()) * exchange.request().choices();
         return store.call(limiter.acquire(exchange.loop().loopId(), exchange.loopBudget().rates(),
                 exchange.key().name(), key.rates(), tokens)).compose(decision -> {
                     if (decision instanceof RateDecision.Limited limited) {

@@ -46,7 +46,7 @@ public final class ReserveStage implements Stage {
         long worstTokens = 0;
         for (String target : exchange.route().targets()) {
             ModelConfig model = config.model(target);
-            long output = exchange.request().maxTokens() > 0 ? exchange.request().maxTokens() : model.maxOutputTokens();
+            long output = exchange.request().worstOutputTokens(model.maxOutputTokens());
             worstNanos = Math.max(worstNanos, model.price().costNanos(new Usage(prompt, output, 0)));
             worstTokens = Math.max(worstTokens, prompt + output);
         }

@@ -56,7 +56,6 @@ public final class RouteStage implements Stage {
         }
         ObjectNode json = request.json();
         json.put(json.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", cap);
-        exchange.request(new ParsedRequest(json, request.requestedModel(), request.stream(),
-                request.clientWantsUsage(), cap, request.hasTools(), request.hasImages(), request.jsonMode()));
+        exchange.request(request.withJson(json, cap));
     }
 }

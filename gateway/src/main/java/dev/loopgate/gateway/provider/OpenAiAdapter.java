@@ -1,7 +1,9 @@
 package dev.loopgate.gateway.provider;
 
+import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Timeouts;
+import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -32,7 +34,8 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
-        Buffer body = OpenAiWire.requestBody(request.body(), request.upstreamModel(), request.stream());
+        int outputCap = request.endpoint() == Endpoint.CHAT_COMPLETIONS ? request.defaultMaxTokens() : 0;
+        Buffer body = OpenAiWire.requestBody(request.body(), request.upstreamModel(), request.stream(), outputCap);
         return http.post(request.endpoint().upstreamPath(), UpstreamClient.callHeaders(request), body,
                 request.abandoned());
     }

@@ -8,8 +8,8 @@ import io.vertx.core.Future;
  * One call to one target. {@code body} is the caller's JSON tree; the adapter may
  * rewrite it in place for its wire format (each attempt rewrites it again).
  *
- * @param defaultMaxTokens the target model's output cap, for providers that require a
- *        {@code max_tokens} when the caller set none
+ * @param defaultMaxTokens the target model's output cap, sent when the caller set none (the
+ *        budget reserved for it, and a provider must not write past it)
  * @param abandoned completes when the caller no longer wants an answer (the client left);
  *        an adapter still waiting for the response then drops the call, so a provider
  *        does not go on generating (and billing) for nobody

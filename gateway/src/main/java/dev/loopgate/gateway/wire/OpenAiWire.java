@@ -18,10 +18,15 @@ public final class OpenAiWire {
 
     /**
      * The body an OpenAI-compatible upstream receives: the caller's own, with {@code model}
-     * set to the target's name and, on streams, usage requested so every call can be priced.
+     * set to the target's name, on streams usage requested so every call can be priced, and
+     * where the caller set no output cap the one the budget reserved for ({@code outputCap},
+     * as {@code max_completion_tokens}; 0 for calls without output, such as embeddings).
      */
-    public static Buffer requestBody(ObjectNode body, String upstreamModel, boolean stream) {
+    public static Buffer requestBody(ObjectNode body, String upstreamModel, boolean stream, int outputCap) {
         body.put("model", upstreamModel);
+        if (outputCap > 0 && !body.hasNonNull("max_completion_tokens") && !body.hasNonNull("max_tokens")) {
+            body.put("max_completion_tokens", outputCap);
+        }
         if (stream) {
             ObjectNode options = body.get("stream_options") instanceof ObjectNode existing
                     ? existing : body.putObject("stream_options");

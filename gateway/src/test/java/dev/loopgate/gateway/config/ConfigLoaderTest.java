@@ -100,7 +100,7 @@ class ConfigLoaderTest {
     void designExampleBecomesTheExpectedRecords() {
         GatewayConfig config = ConfigLoader.parse(DESIGN_EXAMPLE, ENV);
 
-        assertEquals(new ServerConfig("0.0.0.0", 8080, 4_194_304, MetricsConfig.DEFAULTS), config.server());
+        assertEquals(new ServerConfig("0.0.0.0", 8080, 4_194_304, ClientLimits.defaults(4_194_304), MetricsConfig.DEFAULTS), config.server());
         assertEquals(Optional.of(new RedisConfig("redis://127.0.0.1:6379", RedisConfig.DEFAULT_NAMESPACE)), config.redis());
         assertEquals("jdbc:sqlite:./data/audit.db", config.audit().url());
 
@@ -161,7 +161,8 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.parse(MINIMAL, Map.of());
 
         assertEquals(new ServerConfig(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT,
-                ServerConfig.DEFAULT_MAX_BODY_BYTES, MetricsConfig.DEFAULTS), config.server());
+                ServerConfig.DEFAULT_MAX_BODY_BYTES, ClientLimits.defaults(ServerConfig.DEFAULT_MAX_BODY_BYTES),
+                MetricsConfig.DEFAULTS), config.server());
         assertEquals(Optional.empty(), config.redis());
         assertEquals(AuditConfig.DEFAULTS, config.audit());
         ProviderConfig sim = config.providers().get("sim");
@@ -330,7 +331,7 @@ class ConfigLoaderTest {
 
         assertEquals(Set.of(
                 "keys[0].key: environment variable MISSING_KEY is not set",
-                "server.prot: unknown field 'prot' (expected one of: host, port, max_body_bytes, metrics)",
+                "server.prot: unknown field 'prot' (expected one of: host, port, max_body_bytes, max_inflight_body_bytes, header_timeout, body_timeout, keep_alive_timeout, max_connections_per_address, metrics)",
                 "server.port: expected an integer, got \"abc\"",
                 "providers.openai.type: unknown type 'bedrock' (supported: openai, anthropic, simulated)",
                 "tiers.mid[1]: unknown model 'gpt-x'",

@@ -122,7 +122,7 @@ class ConfigValidationTest {
                 // server
                 change("an unknown server field is rejected with the expected names",
                         "  port: 8080", "  prot: 8080",
-                        "server.prot: unknown field 'prot' (expected one of: host, port, max_body_bytes, metrics)"),
+                        "server.prot: unknown field 'prot' (expected one of: host, port, max_body_bytes, max_inflight_body_bytes, header_timeout, body_timeout, keep_alive_timeout, max_connections_per_address, metrics)"),
                 change("a port that is not a number is rejected",
                         "  port: 8080", "  port: abc", "server.port: expected an integer, got \"abc\""),
                 change("a port with a fraction is rejected",

@@ -58,6 +58,12 @@ class BadInputTest {
         rows.invalid("messages is empty", CHAT, "{\"model\":\"auto\",\"messages\":[]}");
         rows.invalid("a message is not an object", CHAT, "{\"model\":\"auto\",\"messages\":[\"hi\"]}");
         rows.invalid("a message has no role", CHAT, "{\"model\":\"auto\",\"messages\":[{\"content\":\"hi\"}]}");
+        rows.invalid("a user message has no content", CHAT, "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\"}]}");
+        rows.invalid("a system message has no content", CHAT,
+                "{\"model\":\"auto\",\"messages\":[{\"role\":\"system\"},{\"role\":\"user\",\"content\":\"hi\"}]}");
+        rows.invalid("n is zero", CHAT, "{\"model\":\"auto\",\"n\":0," + MESSAGES + "}");
+        rows.invalid("n is a fraction", CHAT, "{\"model\":\"auto\",\"n\":1.5," + MESSAGES + "}");
+        rows.invalid("best_of is too large", CHAT, "{\"model\":\"auto\",\"best_of\":1000," + MESSAGES + "}");
         rows.invalid("a message's role is a number", CHAT,
                 "{\"model\":\"auto\",\"messages\":[{\"role\":1,\"content\":\"hi\"}]}");
         rows.invalid("a message's content is a number", CHAT,
@@ -166,6 +172,16 @@ class BadInputTest {
         GatewayResponse response = gateway.post(CHAT, "{\"model\":\"auto\",\"max_tokens\":0," + MESSAGES + "}").send();
 
         assertEquals("max_tokens", response.json().path("error").path("param").asText(), response::toString);
+    }
+
+    @Test
+    void aNumberTooLargeForADoubleIsForwardedAsWrittenNotAsInfinity() {
+        GatewayResponse response = gateway.post(CHAT, "{\"model\":\"auto\",\"temperature\":1e400," + MESSAGES + "}").send();
+
+        assertEquals(200, response.status(), response::toString);
+        String sent = gateway.upstream("primary").onlyRequest().body();
+        assertFalse(sent.contains("Infinity"), sent);
+        assertTrue(sent.contains("\"temperature\":1E+400"), sent);
     }
 
     @Test

@@ -132,7 +132,7 @@ class OpenAiWireTest {
                 "{\"model\":\"auto\",\"stream\":true,\"stream_options\":{\"include_usage\":false,\"x\":1},"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
-        JsonNode sent = Fixtures.parse(OpenAiWire.requestBody(body, "gpt-4.1-mini", true).toString());
+        JsonNode sent = Fixtures.parse(OpenAiWire.requestBody(body, "gpt-4.1-mini", true, 0).toString());
 
         assertEquals("gpt-4.1-mini", sent.path("model").asText());
         assertTrue(sent.path("stream_options").path("include_usage").asBoolean());
@@ -144,7 +144,7 @@ class OpenAiWireTest {
     void requestBodyOfAWholeAnswerGetsNoStreamOptions() {
         ObjectNode body = (ObjectNode) Fixtures.parse("{\"model\":\"auto\",\"messages\":[]}");
 
-        JsonNode sent = Fixtures.parse(OpenAiWire.requestBody(body, "gpt-4.1-mini", false).toString());
+        JsonNode sent = Fixtures.parse(OpenAiWire.requestBody(body, "gpt-4.1-mini", false, 0).toString());
 
         assertFalse(sent.has("stream_options"));
     }

@@ -6,6 +6,7 @@ import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.gateway.config.AuditConfig;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
+import dev.loopgate.gateway.config.ClientLimits;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.KeyConfig;
@@ -107,7 +108,8 @@ final class ConfigValidator {
     private ServerConfig server(RawServerConfig raw) {
         if (raw == null) {
             return new ServerConfig(ServerConfig.DEFAULT_HOST, ServerConfig.DEFAULT_PORT,
-                    ServerConfig.DEFAULT_MAX_BODY_BYTES, MetricsConfig.DEFAULTS);
+                    ServerConfig.DEFAULT_MAX_BODY_BYTES, ClientLimits.defaults(ServerConfig.DEFAULT_MAX_BODY_BYTES),
+                    MetricsConfig.DEFAULTS);
         }
         String host = raw.host() == null ? ServerConfig.DEFAULT_HOST : raw.host();
         if (host.isBlank()) {
@@ -121,7 +123,29 @@ final class ConfigValidator {
         if (maxBodyBytes <= 0) {
             problems.add("server.max_body_bytes", "must be positive, got " + maxBodyBytes);
         }
-        return new ServerConfig(host, port, maxBodyBytes, metrics(raw.metrics()));
+        return new ServerConfig(host, port, maxBodyBytes, clientLimits(raw, maxBodyBytes), metrics(raw.metrics()));
+    }
+
+    private ClientLimits clientLimits(RawServerConfig raw, long maxBodyBytes) {
+        long inflight = raw.maxInflightBodyBytes() == null
+                ? ClientLimits.defaultMaxInflightBodyBytes(maxBodyBytes) : raw.maxInflightBodyBytes();
+        if (inflight < maxBodyBytes) {
+            problems.add("server.max_inflight_body_bytes", "must be at least server.max_body_bytes ("
+                    + maxBodyBytes + "), or no call of the largest size could ever be taken; got " + inflight);
+        }
+        int perAddress = raw.maxConnectionsPerAddress() == null
+                ? ClientLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS : raw.maxConnectionsPerAddress();
+        if (perAddress < 0) {
+            problems.add("server.max_connections_per_address", "must be 0 (no cap) or positive, got " + perAddress);
+        }
+        return new ClientLimits(inflight,
+                DurationParser.field(raw.headerTimeout(), "server.header_timeout", ClientLimits.DEFAULT_HEADER_TIMEOUT,
+                        false, problems),
+                DurationParser.field(raw.bodyTimeout(), "server.body_timeout", ClientLimits.DEFAULT_BODY_TIMEOUT,
+                        false, problems),
+                DurationParser.field(raw.keepAliveTimeout(), "server.keep_alive_timeout",
+                        ClientLimits.DEFAULT_KEEP_ALIVE_TIMEOUT, false, problems),
+                perAddress);
     }
 
     private static MetricsConfig metrics(RawMetricsConfig raw) {

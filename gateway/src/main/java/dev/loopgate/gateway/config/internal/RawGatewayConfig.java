@@ -28,7 +28,9 @@ record RawGatewayConfig(
         List<RawKeyConfig> keys) {
 
     /** {@code server:}. */
-    record RawServerConfig(String host, Integer port, Long maxBodyBytes, RawMetricsConfig metrics) {
+    record RawServerConfig(String host, Integer port, Long maxBodyBytes, Long maxInflightBodyBytes,
+            String headerTimeout, String bodyTimeout, String keepAliveTimeout, Integer maxConnectionsPerAddress,
+            RawMetricsConfig metrics) {
     }
 
     /** {@code server.metrics:}. */
