@@ -8,10 +8,18 @@ import java.util.Objects;
 
 /** One call of recorded traffic for the what-if replay: its facts and the tokens it actually used. */
 public record RecordedCall(CallFacts facts, long promptTokens, long completionTokens) {
+    /** More tokens than any call has; bounded so that pricing a replay cannot overflow. */
+    public static final long MAX_TOKENS = Integer.MAX_VALUE;
+
     public RecordedCall {
         Objects.requireNonNull(facts, "facts");
-        if (promptTokens < 0 || completionTokens < 0) {
-            throw new IllegalArgumentException("token counts must not be negative");
+        checkTokens(promptTokens, "prompt_tokens");
+        checkTokens(completionTokens, "completion_tokens");
+    }
+
+    private static void checkTokens(long count, String field) {
+        if (count < 0 || count > MAX_TOKENS) {
+            throw new IllegalArgumentException(field + ": must be between 0 and " + MAX_TOKENS + ", got " + count);
         }
     }
 

@@ -2,11 +2,11 @@ package dev.loopgate.gateway.audit;
 
 import dev.loopgate.gateway.audit.SpendQuery.Dimension;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  */
 public final class ReportWindow {
     static final Duration DEFAULT_SPAN = Duration.ofDays(30);
+    private static final Instant EARLIEST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z").plusMillis(1);
 
     private ReportWindow() {
     }
@@ -63,16 +65,20 @@ public final class ReportWindow {
         return dimensions;
     }
 
+    /** Reports speak of years 0000 to 9999; beyond them an instant has no milliseconds to count in a long. */
     private static long parse(String value, String name, boolean endOfDay) {
+        Instant at;
         try {
-            if (value.length() == 10) {
-                LocalDate day = LocalDate.parse(value);
-                return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-            }
-            return Instant.parse(value).toEpochMilli();
-        } catch (DateTimeParseException e) {
+            at = value.length() == 10
+                    ? (endOfDay ? LocalDate.parse(value).plusDays(1) : LocalDate.parse(value)).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(value);
+        } catch (DateTimeException e) {
             throw new IllegalArgumentException("'" + name + "' must be a date like 2026-11-01 or an instant like"
                     + " 2026-11-01T12:00:00Z, got '" + value + "'");
         }
+        if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+            throw new IllegalArgumentException("'" + name + "' must be within the years 0000 to 9999, got '" + value + "'");
+        }
+        return at.toEpochMilli();
     }
 }

@@ -23,6 +23,7 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     /** The request head was larger than the gateway reads (the line, or the headers). */
     REQUEST_HEAD_TOO_LARGE(431, "invalid_request_error", "request_head_too_large"),
+    EXPECTATION_FAILED(417, "invalid_request_error", "expectation_failed"),
     RATE_LIMITED(429, "rate_limit_error", "rate_limited"),
     /** The client left before the answer; nothing is written, the status is for records (nginx's 499). */
     CLIENT_CLOSED(499, "invalid_request_error", "client_closed"),

@@ -141,6 +141,7 @@ final class GatewayVerticle extends VerticleBase {
         router.errorHandler(413, error(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "
                 + runtime.config().server().maxBodyBytes() + " bytes this gateway accepts."));
         router.errorHandler(400, error(ErrorCode.INVALID_REQUEST, "The request could not be read."));
+        router.errorHandler(417, error(ErrorCode.EXPECTATION_FAILED, "Only 'Expect: 100-continue' is understood."));
         // Vert.x's body reader fails a body it could not read (bad chunk framing, a connection cut) with status 200
         router.errorHandler(200, ctx -> {
             ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);

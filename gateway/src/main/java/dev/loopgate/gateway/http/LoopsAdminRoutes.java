@@ -18,8 +18,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * {@code /admin/loops}: what each loop spent and may spend, its state and history; pause,
@@ -27,6 +29,11 @@ import java.util.Locale;
  */
 final class LoopsAdminRoutes {
     private static final long BODY_LIMIT = 64 * 1024;
+    /** The largest count the ledger keeps exactly: 2^53. */
+    private static final long MAX_EXACT = 1L << 53;
+    private static final BigDecimal MAX_USD = Money.toUsd(MAX_EXACT).setScale(0, RoundingMode.FLOOR);
+    private static final long MAX_WALL_CLOCK_SECONDS = 10L * 366 * 24 * 3600;
+    private static final Set<String> BUDGET_FIELDS = Set.of("usd", "tokens", "steps", "wall_clock_seconds", "period");
 
     private final BudgetStore store;
     private final AuditLog audit;
@@ -102,14 +109,24 @@ final class LoopsAdminRoutes {
                 .map(loop -> view.render(loop, true)));
     }
 
-    /** An override read like the config's budget fields; fields not given keep the config's value. */
+    /**
+     * An override read like the config's budget fields; fields not given keep the config's value.
+     * Amounts are bounded where the ledger can still count them exactly (its scripts count in
+     * doubles, exact to 2^53), and a wall clock to ten years.
+     */
     private static BudgetLimits limits(JsonNode body, BudgetLimits base) {
         try {
+            body.fieldNames().forEachRemaining(field -> {
+                if (!BUDGET_FIELDS.contains(field)) {
+                    throw new IllegalArgumentException("Unknown field '" + field + "'.");
+                }
+            });
             return new BudgetLimits(
-                    body.has("usd") ? Money.nanosOf(positive(new BigDecimal(body.get("usd").asText()), "usd")) : base.usdNanos(),
-                    body.has("tokens") ? positive(body.get("tokens"), "tokens") : base.tokens(),
-                    body.has("steps") ? positive(body.get("steps"), "steps") : base.steps(),
-                    body.has("wall_clock_seconds") ? positive(body.get("wall_clock_seconds"), "wall_clock_seconds") * 1000
+                    body.has("usd") ? usdNanos(body.get("usd")) : base.usdNanos(),
+                    body.has("tokens") ? positive(body.get("tokens"), "tokens", MAX_EXACT) : base.tokens(),
+                    body.has("steps") ? positive(body.get("steps"), "steps", MAX_EXACT) : base.steps(),
+                    body.has("wall_clock_seconds")
+                            ? positive(body.get("wall_clock_seconds"), "wall_clock_seconds", MAX_WALL_CLOCK_SECONDS) * 1000
                             : base.wallClockMillis(),
                     body.has("period") ? Period.valueOf(body.get("period").asText().toUpperCase(Locale.ROOT)) : base.period());
         } catch (IllegalArgumentException e) {
@@ -118,18 +135,24 @@ final class LoopsAdminRoutes {
         }
     }
 
-    private static long positive(JsonNode value, String field) {
-        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.longValue() <= 0) {
-            throw new IllegalArgumentException("'" + field + "' must be a positive integer.");
+    private static long positive(JsonNode value, String field, long max) {
+        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.longValue() <= 0 || value.longValue() > max) {
+            throw new IllegalArgumentException("'" + field + "' must be a whole number from 1 to " + max + ".");
         }
         return value.longValue();
     }
 
-    private static BigDecimal positive(BigDecimal value, String field) {
-        if (value.signum() <= 0) {
-            throw new IllegalArgumentException("'" + field + "' must be positive.");
+    private static long usdNanos(JsonNode value) {
+        BigDecimal usd;
+        try {
+            usd = new BigDecimal(value.asText());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'usd' must be a number of USD.");
         }
-        return value;
+        if (usd.signum() <= 0 || usd.compareTo(MAX_USD) > 0) {
+            throw new IllegalArgumentException("'usd' must be more than 0 and at most " + MAX_USD.toPlainString() + ".");
+        }
+        return Money.nanosOf(usd);
     }
 
     /** The loop in the path, held to the same alphabet as {@code X-Loop-Id}. */

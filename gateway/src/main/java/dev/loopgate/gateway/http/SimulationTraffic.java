@@ -61,8 +61,12 @@ final class SimulationTraffic {
             if (body.hasNonNull("traffic_jsonl")) {
                 return RecordedCall.readJsonl(new StringReader(body.get("traffic_jsonl").asText()));
             }
+            JsonNode traffic = body.path("traffic");
+            if (!traffic.isMissingNode() && !traffic.isNull() && !traffic.isArray()) {
+                throw new IllegalArgumentException("'traffic' must be an array of calls");
+            }
             List<RecordedCall> calls = new ArrayList<>();
-            for (JsonNode call : body.path("traffic")) {
+            for (JsonNode call : traffic) {
                 calls.add(RecordedCall.fromJson(call));
             }
             return calls;
