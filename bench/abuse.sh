@@ -10,7 +10,8 @@
 # and .md. Every process it starts is stopped on exit. About a minute.
 #
 # Knobs (environment): ABUSE_DURATION (20s), ABUSE_FLOOD (64), ABUSE_BODY_BYTES (4000000),
-# ABUSE_SLOW_HEADS (200), ABUSE_HALF_OPEN (400), ABUSE_HEAP (512m), ABUSE_PORT_BASE (19950),
+# ABUSE_SLOW_HEADS (200), ABUSE_HALF_OPEN (400), ABUSE_RECONNECT_PAUSE (100ms; 0 is a connect storm
+# that takes the shared cores from the gateway), ABUSE_HEAP (512m), ABUSE_PORT_BASE (19950),
 # ABUSE_SERVER_SETTINGS (extra `server:` fields, e.g. "max_connections_per_address: 0"),
 # BENCH_SKIP_BUILD (0), BENCH_RESULTS (bench/results).
 set -euo pipefail
@@ -68,7 +69,7 @@ log "normal loop alone, then under abuse, for ${ABUSE_DURATION:-20s} each"
 java -Xmx1g -cp "$BENCH/target/benchmarks.jar" dev.loopgate.bench.AbuseLoad --url "http://127.0.0.1:$PORT" \
   --key "$KEY" --duration "${ABUSE_DURATION:-20s}" --flood "${ABUSE_FLOOD:-64}" \
   --body-bytes "${ABUSE_BODY_BYTES:-4000000}" --slow-heads "${ABUSE_SLOW_HEADS:-200}" \
-  --half-open "${ABUSE_HALF_OPEN:-400}" --out "$RUN/abuse.json" > "$RUN/abuse.out" 2> "$RUN/abuse.err"
+  --half-open "${ABUSE_HALF_OPEN:-400}" --reconnect-pause "${ABUSE_RECONNECT_PAUSE:-100ms}" --out "$RUN/abuse.json" > "$RUN/abuse.out" 2> "$RUN/abuse.err"
 
 ALIVE=no; kill -0 "$GATEWAY_PID" 2>/dev/null && ALIVE=yes
 mkdir -p "$RESULTS"

@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class AbuseLoad {
     private static final Set<String> FLAGS = Set.of("url", "key", "duration", "flood", "body-bytes", "slow-heads",
-            "half-open", "out");
+            "half-open", "reconnect-pause", "out");
     private static final String ABUSER_ADDRESS = "127.0.0.2";
     private static final String CHAT = "{\"model\":\"auto\",\"max_tokens\":16,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"next step\"}]}";
@@ -45,6 +45,8 @@ public final class AbuseLoad {
     private final URI base;
     private final String key;
     private final Duration duration;
+    /** How long an abuser waits before it connects again; 0 is a connect storm, which costs the load generator the cores it shares. */
+    private final long reconnectPauseMs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final LongAdder floodAnswered = new LongAdder();
     private final LongAdder floodCut = new LongAdder();
@@ -55,16 +57,18 @@ public final class AbuseLoad {
     private final ConcurrentMap<Integer, LongAdder> floodStatuses = new ConcurrentHashMap<>();
     private final AtomicLong maxHeap = new AtomicLong();
 
-    private AbuseLoad(URI base, String key, Duration duration) {
+    private AbuseLoad(URI base, String key, Duration duration, long reconnectPauseMs) {
         this.base = base;
         this.key = key;
         this.duration = duration;
+        this.reconnectPauseMs = reconnectPauseMs;
     }
 
     public static void main(String[] args) throws Exception {
         Flags flags = Flags.parse(args, FLAGS);
         AbuseLoad bench = new AbuseLoad(URI.create(flags.string("url", "http://127.0.0.1:8080")),
-                flags.string("key", ""), flags.duration("duration", Duration.ofSeconds(20)));
+                flags.string("key", ""), flags.duration("duration", Duration.ofSeconds(20)),
+                flags.duration("reconnect-pause", Duration.ofMillis(100)).toMillis());
         String json = bench.run(flags.integer("flood", 64), flags.integer("body-bytes", 4_000_000),
                 flags.integer("slow-heads", 300), flags.integer("half-open", 300));
         System.out.println(json);
@@ -91,7 +95,7 @@ public final class AbuseLoad {
         Thread.sleep(1000); // let the abuse build up before the normal loop is measured again
         long[] during = normalLoop(abuseEnds);
         for (Thread abuser : abusers) {
-            abuser.join(Duration.ofSeconds(15));
+            abuser.join(15_000);
         }
         heap.join();
         boolean alive = status("/healthz") == 200;
@@ -150,8 +154,8 @@ public final class AbuseLoad {
                 }
             } catch (IOException e) {
                 refusedConnects.increment();
-                pause(50);
             }
+            pause(reconnectPauseMs);
         }
     }
 
@@ -170,6 +174,7 @@ public final class AbuseLoad {
             } catch (IOException cut) {
                 slowCut.increment();
             }
+            pause(reconnectPauseMs);
         }
     }
 
@@ -191,8 +196,8 @@ public final class AbuseLoad {
                 }
             } catch (IOException e) {
                 halfOpenCut.increment();
-                pause(50);
             }
+            pause(reconnectPauseMs);
         }
     }
 
@@ -264,14 +269,14 @@ public final class AbuseLoad {
         floodStatuses.forEach((status, count) -> statuses.append(statuses.isEmpty() ? "" : ",")
                 .append('"').append(status).append("\":").append(count.sum()));
         return String.format(Locale.ROOT, """
-                {"duration_s":%d,"flood_connections":%d,"flood_body_bytes":%d,"slow_heads":%d,"half_open":%d,
+                {"duration_s":%d,"flood_connections":%d,"flood_body_bytes":%d,"slow_heads":%d,"half_open":%d,"reconnect_pause_ms":%d,
                  "normal_baseline":%s,
                  "normal_during_abuse":%s,
                  "normal_after":%s,
                  "flood_answers":{%s},"flood_cut_while_sending":%d,"flood_mb_sent":%.1f,
                  "slow_heads_cut":%d,"half_open_closed":%d,"connects_refused":%d,
                  "gateway_max_heap_mb":%.1f,"gateway_alive_after":%b}
-                """, duration.toSeconds(), flood, bodyBytes, slowHeads, halfOpen, summary(baseline), summary(during),
+                """, duration.toSeconds(), flood, bodyBytes, slowHeads, halfOpen, reconnectPauseMs, summary(baseline), summary(during),
                 summary(after), statuses, floodCut.sum(), floodBytesSent.sum() / 1e6, slowCut.sum(), halfOpenCut.sum(),
                 refusedConnects.sum(), maxHeap.get() / 1e6, alive);
     }
