@@ -10,16 +10,19 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes a failure as an OpenAI-shaped error. The one place failures are logged: the
- * gateway's own faults with their stack trace, upstream failures as one line, the
- * caller's mistakes not at all.
+ * gateway's own faults with their stack trace, upstream and outage failures as one line
+ * per kind every 10 s, the caller's mistakes not at all.
  */
 final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    private static final ThrottledWarnings WARNINGS = new ThrottledWarnings(LOG::warn, Duration.ofSeconds(10),
+            System::nanoTime);
 
     private ErrorResponses() {
     }
@@ -66,7 +69,7 @@ final class ErrorResponses {
         if (error.code() == ErrorCode.INTERNAL) {
             LOG.error("request {} failed unexpectedly", requestId, failure);
         } else if (error.code().status() >= 500) {
-            LOG.warn("request {}: {} {}", requestId, error.code().code(), error.getMessage());
+            WARNINGS.warn(error.code(), requestId, error.getMessage());
         }
         if (response.closed() || response.ended() || response.headWritten()
                 || error.code() == ErrorCode.CLIENT_CLOSED) {

@@ -11,12 +11,17 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.ReadStream;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -136,9 +141,27 @@ public final class UpstreamClient {
         return cause instanceof ConnectTimeoutException || cause instanceof TimeoutException;
     }
 
-    private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
+    /**
+     * What went wrong, in words fit for the loop's client: the provider is named by its config
+     * name, never by its host and port (Netty's messages carry both), which are the operator's.
+     */
+    static String describe(Throwable cause) {
+        if (isConnectTimeout(cause)) {
+            return "connecting timed out";
+        }
+        if (cause instanceof UnknownHostException) {
+            return "its host name did not resolve";
+        }
+        if (cause instanceof ConnectException) {
+            return "the connection was refused";
+        }
+        if (cause instanceof SSLException) {
+            return "the TLS handshake failed";
+        }
+        if (cause instanceof HttpClosedException || cause instanceof IOException) {
+            return "the connection was closed";
+        }
+        return "the call failed (" + cause.getClass().getSimpleName() + ")";
     }
 
     private record Response(HttpClientRequest call, HttpClientResponse response) implements UpstreamResponse {

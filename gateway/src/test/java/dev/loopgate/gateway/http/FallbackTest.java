@@ -137,7 +137,12 @@ class FallbackTest {
 
     @Test
     void oneTargetRefusingTheConnectionIs502UpstreamError() {
-        assertError(chat("closed-first").send(), 502, "upstream_error");
+        GatewayResponse response = chat("closed-first").send();
+        assertError(response, 502, "upstream_error");
+        // the provider by its config name; its host and port are the operator's, not the loop's
+        String message = response.json().path("error").path("message").asText();
+        assertTrue(message.contains("closed: the connection was refused"), message);
+        assertFalse(message.contains("127.0.0.1") || message.matches("(?s).*:\\d{2,5}.*"), message);
     }
 
     @Test
