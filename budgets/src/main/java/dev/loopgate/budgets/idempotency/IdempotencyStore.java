@@ -9,8 +9,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A claim makes the caller the owner for a lease: if the owner neither completes nor
  * abandons in time (it crashed, or its call outlived the lease), the slot is free again and
- * the next claim owns it; the old owner's token then no longer completes anything. Keep the
- * lease longer than the longest call.
+ * the next claim owns it; the old owner's token then no longer completes anything. The lease is
+ * short (seconds), so a crashed owner frees its slot soon; a live owner {@link #renew}s it while
+ * its call runs.
  *
  * <p>Made by {@link IdempotencyStores}. Returned stages may complete on the store's own threads;
  * callers move back to their own context before touching their state. A stage fails only when
@@ -45,6 +46,13 @@ public interface IdempotencyStore extends AutoCloseable {
      * @return {@code true} if freed; {@code false} if {@code token} no longer owns the slot
      */
     CompletionStage<Boolean> abandon(String scope, String token);
+
+    /**
+     * The owner's call still runs: its lease starts again from now.
+     *
+     * @return {@code true} if renewed; {@code false} if {@code token} no longer owns the slot
+     */
+    CompletionStage<Boolean> renew(String scope, String token);
 
     /** Releases the store's connections; waiting claims fail. Does not block. */
     @Override

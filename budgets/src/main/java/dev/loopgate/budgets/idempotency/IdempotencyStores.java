@@ -12,8 +12,11 @@ import java.util.concurrent.CompletionStage;
 public final class IdempotencyStores {
     /** How long a first answer is given again. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
-    /** How long a claim owns its slot without completing or abandoning; above the longest call. */
-    public static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
+    /**
+     * How long a claim owns its slot without completing, abandoning or renewing: an owner renews
+     * it while its call runs, so a crashed owner's slot is free again within this.
+     */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(5);
 
     private IdempotencyStores() {
     }

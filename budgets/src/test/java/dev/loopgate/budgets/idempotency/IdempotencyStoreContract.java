@@ -216,6 +216,29 @@ public abstract class IdempotencyStoreContract {
     }
 
     @Test
+    void onlyTheOwnerRenewsItsLeaseAndOnlyWhileItOwnsIt() {
+        IdempotencyStore shortLease = store(TTL, SHORT);
+        String owner = own(shortLease, SCOPE, BODY);
+        assertTrue(Await.result(shortLease.renew(SCOPE, owner)));
+        assertFalse(Await.result(shortLease.renew(SCOPE, "someone-else")));
+        assertFalse(Await.result(shortLease.renew("another\nscope\nkey", owner)));
+
+        assertTrue(Await.result(shortLease.complete(SCOPE, owner, answer("done"))));
+        assertFalse(Await.result(shortLease.renew(SCOPE, owner)), "an answered slot has no lease to renew");
+    }
+
+    @Test
+    void aCrashedOwnerCannotRenewOnceItsLeaseLapsed() {
+        IdempotencyStore shortLease = store(TTL, SHORT);
+        String crashed = own(shortLease, SCOPE, BODY);
+        letPass(SHORT);
+
+        assertFalse(Await.result(shortLease.renew(SCOPE, crashed)));
+        String next = own(shortLease, SCOPE, BODY);
+        assertTrue(Await.result(shortLease.renew(SCOPE, next)));
+    }
+
+    @Test
     void scopesAreIndependentWhateverTheirCharacters() {
         List<String> scopes = List.of(SCOPE, "build-bot\nbuild-7\nretry-43", "k\nl\n{tag}: *?[]",
                 "ключ\nцикл\n🔁", "a\nb\n" + "x".repeat(2000));

@@ -2,6 +2,7 @@ package dev.loopgate.gateway.http;
 
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.budgets.idempotency.IdempotencyStores;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
@@ -69,7 +70,8 @@ final class GatewayVerticle extends VerticleBase {
                 runtime.metrics().inFlight(),
                 new IdentifyLoopStage(),
                 new IdempotencyStage(store, runtime.budgets().idempotency(),
-                        config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW),
+                        config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW,
+                        IdempotencyStores.DEFAULT_LEASE),
                 new EstimateTokensStage(runtime.tokens()),
                 new LoopFactsStage(runtime.rules().active(), store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),

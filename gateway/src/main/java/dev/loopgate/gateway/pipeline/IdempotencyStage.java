@@ -37,15 +37,18 @@ public final class IdempotencyStage implements Stage {
     private final BudgetStore budgetStore;
     private final IdempotencyStore store;
     private final boolean bestEffort;
+    private final Duration renewEvery;
 
     /**
      * @param bestEffort when the store cannot be reached, run the call without the key's
      *        protection rather than refuse it (the {@code on_redis_down: allow} policy)
+     * @param lease how long the store's claims last unrenewed; a running call renews its claim three times as often
      */
-    public IdempotencyStage(BudgetStore budgetStore, IdempotencyStore store, boolean bestEffort) {
+    public IdempotencyStage(BudgetStore budgetStore, IdempotencyStore store, boolean bestEffort, Duration lease) {
         this.budgetStore = budgetStore;
         this.store = store;
         this.bestEffort = bestEffort;
+        this.renewEvery = lease.dividedBy(3);
     }
 
     @Override
@@ -85,7 +88,11 @@ public final class IdempotencyStage implements Stage {
     private Future<Reply> runFirst(Exchange exchange, Chain next, String scope, String token) {
         List<byte[]> streamed = new ArrayList<>();
         exchange.streamCapture(streamed);
+        Vertx vertx = Vertx.currentContext().owner();
+        // the claim's lease is short so a crashed replica frees it soon; this replica keeps it while the call runs
+        long renewing = vertx.setPeriodic(renewEvery.toMillis(), id -> store.renew(scope, token));
         return next.proceed(exchange).andThen(done -> {
+            vertx.cancelTimer(renewing);
             StoredAnswer answer = done.succeeded() ? kept(exchange, done.result(), streamed) : null;
             if (answer == null) {
                 store.abandon(scope, token);

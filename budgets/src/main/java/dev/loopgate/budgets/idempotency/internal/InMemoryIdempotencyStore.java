@@ -124,6 +124,27 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         return end(scope, token, null);
     }
 
+    @Override
+    public CompletionStage<Boolean> renew(String scope, String token) {
+        Arguments.checkOwner(scope, token);
+        List<String> dropped = new ArrayList<>();
+        try {
+            synchronized (this) {
+                if (closed) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
+                }
+                if (!(live(scope, dropped) instanceof Running running) || !running.token().equals(token)) {
+                    return CompletableFuture.completedFuture(false);
+                }
+                slots.remove(scope); // to the back, where the latest expiries are
+                slots.put(scope, new Running(token, running.bodyHash(), clock.instant().plus(lease)));
+                return CompletableFuture.completedFuture(true);
+            }
+        } finally {
+            dropped.forEach(waiters::signal);
+        }
+    }
+
     /** Replaces the owner's running slot by its answer, or removes it when {@code answer} is null. */
     private CompletionStage<Boolean> end(String scope, String token, StoredAnswer answer) {
         List<String> dropped = new ArrayList<>();

@@ -26,12 +26,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Idempotency shared by every replica through Redis (layout in {@link IdempotencyKeys}); each
- * step is one Lua script, so claim, complete and abandon are atomic.
+ * step is one Lua script, so claim, complete, abandon and renew are atomic.
  *
  * <p><b>Lease.</b> A claim sets the lock with SET NX PX: it lapses after the lease, so an owner
- * that crashed blocks the key only that long; then the next claim owns it. An owner whose call
- * outlives the lease loses the slot: its {@code complete} returns {@code false} and its answer is
- * not kept. Keep the lease above the longest call (the upstream timeout plus margin).
+ * that crashed blocks the key only that long; then the next claim owns it. A live owner renews
+ * the lease (PEXPIRE, only while the lock holds its token) as its call runs; one that stops
+ * renewing loses the slot: its {@code complete} returns {@code false} and its answer is not kept.
  *
  * <p><b>Waiting.</b> A claim that finds the call running (same body) waits for a message on the
  * namespace's "ended" channel naming its scope, and also looks again after 20 ms, 40 ms, ...
@@ -45,6 +45,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final LuaScript CLAIM = LuaScript.load(RedisIdempotencyStore.class, "claim_v1.lua");
     private static final LuaScript COMPLETE = LuaScript.load(RedisIdempotencyStore.class, "complete_v1.lua");
     private static final LuaScript ABANDON = LuaScript.load(RedisIdempotencyStore.class, "abandon_v1.lua");
+    private static final LuaScript RENEW = LuaScript.load(RedisIdempotencyStore.class, "renew_v1.lua");
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final StatefulRedisConnection<String, byte[]> commands;
@@ -204,6 +205,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         IdempotencyKeys.Slot slot = keys.slot(scope);
         return ABANDON.<Long, String, byte[]>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token), endedChannel,
                 ascii(slot.hash())).thenApply(done -> done == 1L);
+    }
+
+    @Override
+    public CompletionStage<Boolean> renew(String scope, String token) {
+        Arguments.checkOwner(scope, token);
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
+        }
+        IdempotencyKeys.Slot slot = keys.slot(scope);
+        return RENEW.<Long, String, byte[]>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token),
+                leaseMillis).thenApply(done -> done == 1L);
     }
 
     /** How many claims of this store are waiting for a running call now (for tests). */

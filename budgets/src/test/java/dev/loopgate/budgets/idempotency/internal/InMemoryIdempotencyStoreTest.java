@@ -3,6 +3,7 @@ package dev.loopgate.budgets.idempotency.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loopgate.budgets.idempotency.IdempotencyClaim;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
@@ -59,5 +60,20 @@ class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
         } finally {
             store.close();
         }
+    }
+
+    @Test
+    void aRenewedLeaseRunsFromTheRenewal() {
+        IdempotencyStore shortLease = store(TTL, Duration.ofSeconds(10));
+        String owner = own(shortLease, SCOPE, BODY);
+        clock.advance(Duration.ofSeconds(8));
+        assertTrue(Await.result(shortLease.renew(SCOPE, owner)));
+        clock.advance(Duration.ofSeconds(8));
+
+        assertInstanceOf(IdempotencyClaim.InFlight.class, Await.result(shortLease.claim(SCOPE, BODY, Duration.ZERO)),
+                "16 s after the claim, 8 s after the renewal: still owned");
+        clock.advance(Duration.ofSeconds(3));
+        assertInstanceOf(IdempotencyClaim.First.class, Await.result(shortLease.claim(SCOPE, BODY, Duration.ZERO)),
+                "past the renewed lease the slot is free");
     }
 }
