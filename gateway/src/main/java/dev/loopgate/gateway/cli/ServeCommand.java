@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -61,8 +62,11 @@ final class ServeCommand implements Callable<Integer> {
             LOG.info("loopgate stopping");
             try {
                 gateway.close().eventually(vertx::close).await(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+                LOG.info("loopgate stopped");
+            } catch (TimeoutException e) {
+                LOG.warn("loopgate did not stop within {} s; exiting anyway", SHUTDOWN_SECONDS);
             } catch (Exception e) {
-                LOG.warn("loopgate did not stop cleanly: {}", e.getMessage());
+                LOG.warn("loopgate did not stop cleanly: {}", e.toString());
             }
             stopped.countDown();
         }, "loopgate-shutdown"));

@@ -13,7 +13,6 @@ import dev.loopgate.budgets.ratelimit.RateLimiters;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.RedisConfig;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.vertx.core.Future;
@@ -38,11 +37,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         }
         RedisConfig redis = config.redis().get();
         RedisURI uri = RedisURI.create(redis.url());
-        RedisClient client = RedisClient.create();
-        // Refuse commands at once while disconnected: a call must get its 503 now, not after a timeout.
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        RedisClient client = RedisClients.create();
         boolean allowWhenDown = config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW;
         BudgetLedger shared = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock);
         BudgetLedger ledger = allowWhenDown ? sliced(shared, config, clock, trips) : shared;
@@ -53,7 +48,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
                         .map(idempotency -> new BudgetServices(ledger, limiter, idempotency, client)))
                 .recover(failure -> {
                     ledger.close();
-                    client.shutdownAsync();
+                    RedisClients.shutdown(client);
                     return Future.failedFuture(failure);
                 });
     }
@@ -82,7 +77,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         rateLimiter.close();
         idempotency.close();
         if (redis != null) {
-            redis.shutdownAsync();
+            RedisClients.shutdown(redis);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.rules.store;
 
+import dev.loopgate.gateway.guard.RedisClients;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
@@ -92,7 +93,7 @@ public final class RedisRulesStore implements RulesStore {
         RedisURI uri = RedisURI.create(Objects.requireNonNull(redisUrl, "redisUrl"));
         String where = uri.getHost() + ":" + uri.getPort();
         // Creating the first client loads Lettuce and Netty classes (~0.2 s): not on an event loop.
-        this.connections = context.executeBlocking(() -> RedisClient.create(uri), false)
+        this.connections = context.executeBlocking(RedisClients::create, false)
                 .compose(client -> open(client, uri))
                 .compose(opened -> start(opened, pollInterval))
                 .recover(failure -> Future.failedFuture(new IllegalStateException(
@@ -162,7 +163,7 @@ public final class RedisRulesStore implements RulesStore {
                         .compose(x -> Future.join(onContext(redis.pubSub().closeAsync()),
                                 onContext(redis.commands().closeAsync())))
                         .otherwiseEmpty()
-                        .compose(x -> onContext(redis.client().shutdownAsync()));
+                        .compose(x -> onContext(RedisClients.shutdown(redis.client())));
             });
         }
         return closing;
@@ -184,7 +185,7 @@ public final class RedisRulesStore implements RulesStore {
         return Future.join(commands, pubSub)
                 .transform(joined -> {
                     if (joined.failed()) {
-                        client.shutdownAsync(); // also closes whichever connection did open
+                        RedisClients.shutdown(client); // also closes whichever connection did open
                         return Future.failedFuture(joined.cause());
                     }
                     return Future.succeededFuture(new Connections(client, commands.result(), pubSub.result()));
@@ -206,7 +207,7 @@ public final class RedisRulesStore implements RulesStore {
                 })
                 .transform(started -> {
                     if (started.failed()) {
-                        redis.client().shutdownAsync();
+                        RedisClients.shutdown(redis.client());
                         return Future.failedFuture(started.cause());
                     }
                     pollTimer = context.owner().setPeriodic(pollInterval.toMillis(), id -> poll(redis));
