@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.audit;
 
+import dev.loopgate.budgets.Money;
 import dev.loopgate.gateway.pipeline.CallRecord;
 import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.pipeline.LoopIdentity;
@@ -54,7 +55,13 @@ public final class CallAuditSink implements CallSink {
                 call.requestHash(),
                 null,
                 null,
-                null,
+                call.overran() ? overrun(call) : null,
                 call.content());
+    }
+
+    /** The detail of a call that cost more than its reservation, for finance to find. */
+    private static String overrun(CallRecord call) {
+        return "{\"overrun\":{\"reserved_usd\":\"" + Money.format(call.reservedNanos()) + "\",\"charged_usd\":\""
+                + Money.format(call.costNanos()) + "\"}}";
     }
 }

@@ -61,6 +61,7 @@ final class CallMetrics implements CallSink {
     /** Cost in nano-dollars, exact; one per cost series, shared by every label combination under it. */
     private final Map<TierModel, LongAdder> costs = new ConcurrentHashMap<>();
     private final Map<RefusalReason, Counter> refusals = new EnumMap<>(RefusalReason.class);
+    private final Counter overruns;
 
     CallMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -70,6 +71,9 @@ final class CallMetrics implements CallSink {
                     .tag("reason", reason.name().toLowerCase(Locale.ROOT))
                     .register(registry));
         }
+        overruns = Counter.builder("loopgate.budget.overruns")
+                .description("Calls that cost more than the worst case reserved for them (charged in full)")
+                .register(registry);
     }
 
     @Override
@@ -97,6 +101,9 @@ final class CallMetrics implements CallSink {
         }
         if (call.refusal() != null) {
             refusals.get(call.refusal()).increment();
+        }
+        if (call.overran()) {
+            overruns.increment();
         }
     }
 

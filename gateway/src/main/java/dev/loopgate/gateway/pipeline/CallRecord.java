@@ -21,6 +21,7 @@ import dev.loopgate.rules.RouteDecision;
  * @param content the request's messages (or input) as JSON, cut to the configured size, when
  *        the operator stores content; else null
  * @param refusal why the budget guard refused the call (402 or 403 {@code loop_paused}), else null
+ * @param reservedNanos the worst case the budget held for the call, or 0 when it held none
  */
 public record CallRecord(
         String requestId,
@@ -45,7 +46,16 @@ public record CallRecord(
         String idempotencyKey,
         String requestHash,
         String content,
-        RefusalReason refusal) {
+        RefusalReason refusal,
+        long reservedNanos) {
+
+    /**
+     * The provider billed more than the worst case reserved (a provider that wrote past the cap it
+     * was sent, or priced something the estimate could not see): charged in full all the same.
+     */
+    public boolean overran() {
+        return reservedNanos > 0 && costNanos > reservedNanos;
+    }
 
     static CallRecord of(Exchange exchange, Reply reply, Throwable failure, long endNanos, int contentLimit) {
         KeyConfig key = exchange.key();
@@ -83,7 +93,8 @@ public record CallRecord(
                 exchange.requestHeaders().get("Idempotency-Key"),
                 exchange.requestHash(),
                 content(request, contentLimit),
-                exchange.refusal());
+                exchange.refusal(),
+                exchange.reservation() == null ? 0 : exchange.reservation().reservedNanos());
     }
 
     private static String content(ParsedRequest request, int limit) {

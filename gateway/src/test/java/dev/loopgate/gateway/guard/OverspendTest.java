@@ -6,14 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
+import dev.loopgate.gateway.testing.Poll;
+import dev.loopgate.gateway.testing.PrometheusText;
 import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,6 +138,46 @@ class OverspendTest {
         // each call bills 5 x 100 tokens = $0.05: five fit in $0.25, and no more
         assertEquals(5, allowed);
         assertEquals(0, new BigDecimal("0.25").compareTo(spent(loop)), "charged " + spent(loop));
+    }
+
+    @Test
+    void overspendThroughTheRequest_anAnswerBillingPastItsReservationIsChargedInFullFlaggedAndPausesTheLoop()
+            throws Exception {
+        // a provider that ignores the cap it was sent and writes its own default
+        gateway.upstream("primary").answer((vertx, request, received) -> request.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end("""
+                        {"id":"c","object":"chat.completion","created":1,"model":"pricey-1",
+                         "choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],
+                         "usage":{"prompt_tokens":0,"completion_tokens":%d,"total_tokens":%d}}"""
+                        .formatted(PROVIDER_DEFAULT_OUTPUT, PROVIDER_DEFAULT_OUTPUT)));
+        String loop = loop("roomy-");
+        GatewayResponse response = gateway.post("/v1/chat/completions", """
+                {"model":"auto","max_tokens":100,"messages":[{"role":"user","content":"go"}]}""").loop(loop)
+                .header("X-Request-Id", loop).send();
+        assertEquals(200, response.status(), response.body());
+
+        // 4000 tokens at $100/M: $0.40 charged although $0.01 was reserved, past the $0.15 budget
+        assertEquals(0, new BigDecimal("0.40").compareTo(spent(loop)), "charged " + spent(loop));
+        String detail = Poll.forValue(Poll.WAIT, () -> auditDetail(loop), "the call's audit row");
+        assertEquals("{\"overrun\":{\"reserved_usd\":\"0.01\",\"charged_usd\":\"0.4\"}}", detail);
+        GatewayResponse next = gateway.post("/v1/chat/completions", """
+                {"model":"auto","max_tokens":1,"messages":[{"role":"user","content":"go"}]}""").loop(loop).send();
+        assertEquals(403, next.status(), next.body());
+        assertEquals("loop_paused", next.json().path("error").path("code").asText());
+        assertEquals(1, PrometheusText.parse(gateway.request(HttpMethod.GET, "/metrics").noKey().send().body())
+                .value("loopgate_budget_overruns_total"));
+    }
+
+    private static Optional<String> auditDetail(String requestId) {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + gateway.auditDb());
+                PreparedStatement query = db.prepareStatement("SELECT detail FROM audit_log WHERE request_id = ?")) {
+            query.setString(1, requestId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty(); // the writer may hold the file a moment
+        }
     }
 
     @Test
