@@ -73,7 +73,8 @@ class ClientLimitsTest {
                 held.add(client);
                 client.send(chatHead(GatewayHarness.LOOP_KEY, 1000, "held-" + i)).send("{");
             }
-            assertEquals(2000, metrics().value("loopgate_inflight_body_bytes"), "both held bodies are set aside");
+            assertTrue(Poll.until(Poll.WAIT, () -> metrics().value("loopgate_inflight_body_bytes") == 2000),
+                    "both held bodies are set aside");
             try (RawHttp third = RawHttp.connect(gateway.port())) {
                 third.send(chatHead(GatewayHarness.LOOP_KEY, 100, "third"));
                 Answer answer = third.read();
