@@ -26,7 +26,7 @@ RUN=$(mktemp -d /tmp/loopgate-abuse.XXXXXX)
 DATE=$(date -u +%F)
 PIDS=()
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. "$BENCH/lib.sh"
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -35,14 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_http() {   # url seconds
-  for _ in $(seq 1 $(( $2 * 5 ))); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  log "no answer from $1 after $2 s"; return 1
-}
 
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   log "building the gateway and the bench jar"

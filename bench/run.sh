@@ -59,7 +59,7 @@ STARTED=$(date +%s)
 PIDS=()
 NGINX_STARTED=0; PORTKEY_STARTED=0; REDIS_URL=""; GOVERNED_RAN=0
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. "$BENCH/lib.sh"
 
 forget_pid() {   # pid: no longer ours to stop (it ended; its number may be reused)
   local keep=() p
@@ -94,14 +94,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-wait_http() {   # url seconds
-  for _ in $(seq 1 $(( $2 * 5 ))); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.2
-  done
-  log "no answer from $1 after $2 s"; return 1
-}
 
 for p in $UPSTREAM_PORT $NGINX_PORT $PORTKEY_PORT $EMBEDDED_PORT $GOVERNED_PORT; do
   port_free "$p" || { log "port $p is taken; set BENCH_PORT_BASE"; exit 1; }

@@ -37,8 +37,7 @@ final class BodyBytesInFlight implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         long size = declaredSize(ctx);
         if (size > maxBodyBytes) {
-            ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            ctx.addEndHandler(done -> ctx.request().connection().close());
+            ErrorResponses.closeAfterAnswer(ctx);
             ctx.fail(413);
             return;
         }
@@ -46,8 +45,7 @@ final class BodyBytesInFlight implements Handler<RoutingContext> {
             inflight.addAndGet(-size);
             refusals.tooManyBodyBytes();
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            ctx.addEndHandler(done -> ctx.request().connection().close());
+            ErrorResponses.closeAfterAnswer(ctx);
             ctx.fail(new GatewayException(ErrorCode.GATEWAY_BUSY, "The gateway is holding as many request bodies"
                     + " as it may buffer; retry shortly."));
             return;

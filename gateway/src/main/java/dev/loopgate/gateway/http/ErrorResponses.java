@@ -10,6 +10,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,15 @@ final class ErrorResponses {
                     .end(ErrorBodies.json(error));
         }
         request.connection().close();
+    }
+
+    /**
+     * Marks the answer as the connection's last and closes the connection once it is written:
+     * for a request whose body is not read, since where the next request would start is unknown.
+     */
+    static void closeAfterAnswer(RoutingContext ctx) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        ctx.addEndHandler(done -> ctx.request().connection().close());
     }
 
     static void send(HttpServerResponse response, MultiMap headers, Throwable failure) {

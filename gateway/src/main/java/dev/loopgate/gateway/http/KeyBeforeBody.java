@@ -30,8 +30,7 @@ final class KeyBeforeBody implements Handler<RoutingContext> {
             return;
         }
         ctx.request().pause();
-        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-        ctx.addEndHandler(done -> ctx.request().connection().close());
+        ErrorResponses.closeAfterAnswer(ctx);
         refusedCall.handle(ctx);
     }
 }
