@@ -4,6 +4,7 @@ import dev.loopgate.budgets.ledger.internal.Buckets;
 import dev.loopgate.budgets.ledger.internal.Checks;
 import dev.loopgate.budgets.ledger.internal.Codec;
 import dev.loopgate.budgets.ledger.internal.Ids;
+import dev.loopgate.budgets.ledger.internal.LedgerEpoch;
 import dev.loopgate.budgets.ledger.internal.LedgerScript;
 import dev.loopgate.budgets.ledger.internal.LoopOrder;
 import dev.loopgate.budgets.ledger.internal.RedisKeys;
@@ -11,7 +12,9 @@ import dev.loopgate.budgets.ledger.internal.RedisReplies;
 import dev.loopgate.budgets.ledger.internal.Scripts;
 import dev.loopgate.budgets.ledger.internal.Texts;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -36,6 +39,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * cap lives under the key's own hash tag and costs a second round trip, only when it is set.
  * Key layout and scripts: {@link RedisKeys}, {@code lib_v1.lua}; rules: {@code docs/budgets.md}.
  *
+ * <p>Redis that comes back without the ledger (restarted without persistence, or flushed) is
+ * noticed by its missing epoch marker, and the ledger is written back from its
+ * {@link LedgerHistory} before it serves again ({@link LedgerEpoch}); meanwhile reserves wait a
+ * few seconds, then fail with {@link LedgerRebuildingException}. A reservation made before the loss (its id starts with
+ * the epoch it was made in) is charged its actual cost, once, when it is settled after.
+ *
  * <p>The constructor never blocks: it starts connecting (and loading the scripts) in the
  * background. Operations wait for that; while Redis cannot be reached they fail fast, and the
  * next operation after a failed start tries to connect again (at most once a second).
@@ -53,6 +62,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
     private final RedisKeys keys;
     private final long reservationTtlMillis;
     private final Clock clock;
+    private final LedgerHistory history;
     private final String where;
     private final AtomicReference<Attempt> attempt = new AtomicReference<>();
     /** Loops this instance has added to the loops set (so the SADD is sent once per loop). */
@@ -60,7 +70,11 @@ public final class RedisBudgetLedger implements BudgetLedger {
     private volatile RedisClient ownedClient;
     private volatile CompletableFuture<Void> closing;
 
-    private record Redis(StatefulRedisConnection<String, String> connection, Scripts scripts) {
+    private record Redis(StatefulRedisConnection<String, String> connection, Scripts scripts, LedgerEpoch epoch) {
+    }
+
+    /** Redis known to hold the ledger, in {@code epoch}. */
+    private record Verified(Redis redis, String epoch) {
     }
 
     private record Attempt(CompletableFuture<Redis> redis, long startedNanos) {
@@ -85,7 +99,17 @@ public final class RedisBudgetLedger implements BudgetLedger {
      * (the client's options, such as timeouts, apply).
      */
     public RedisBudgetLedger(RedisClient client, RedisURI uri, String namespace, long reservationTtlMillis, Clock clock) {
+        this(client, uri, namespace, reservationTtlMillis, clock, LedgerHistory.NONE);
+    }
+
+    /**
+     * As {@link #RedisBudgetLedger(RedisClient, RedisURI, String, long, Clock)}, writing the ledger
+     * back from {@code history} when Redis lost it.
+     */
+    public RedisBudgetLedger(RedisClient client, RedisURI uri, String namespace, long reservationTtlMillis, Clock clock,
+            LedgerHistory history) {
         this.sharedClient = client;
+        this.history = Objects.requireNonNull(history, "history");
         this.uri = Objects.requireNonNull(uri, "uri");
         this.keys = RedisKeys.of(namespace);
         Checks.positive(reservationTtlMillis, "reservationTtlMillis");
@@ -97,17 +121,21 @@ public final class RedisBudgetLedger implements BudgetLedger {
         connectInto(first.redis());
     }
 
-    /** Completes once connected with the scripts loaded; fails with the reason Redis cannot be used. */
+    /**
+     * Completes once connected with the scripts loaded and the ledger found (or rebuilt); fails
+     * with the reason Redis cannot be used.
+     */
     public CompletionStage<Void> ready() {
-        return redis().thenApply(redis -> null);
+        return verified().thenApply(verified -> null);
     }
 
     @Override
     public CompletionStage<BudgetDecision> reserve(ReserveRequest request) {
         Objects.requireNonNull(request, "request");
-        String id = Ids.reservationId();
         long expiresAt = request.nowMillis() + reservationTtlMillis;
-        return redis().thenCompose(redis -> {
+        return verifiedNow().thenCompose(verified -> {
+            Redis redis = verified.redis();
+            String id = Ids.reservationId(verified.epoch());
             CompletableFuture<Void> registering = register(redis, request.loopId());
             CompletableFuture<BudgetDecision> decided = request.keyDailyCapNanos() > 0
                     ? reserveUnderKeyCap(redis, request, id, expiresAt)
@@ -123,23 +151,38 @@ public final class RedisBudgetLedger implements BudgetLedger {
         Objects.requireNonNull(settlement, "settlement");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(breakers, "breakers");
-        String[] args = keys.loopArgs(loopId, nowMillis, limits, reservation.id(),
-                Long.toString(settlement.actualNanos()), Long.toString(settlement.actualTokens()),
-                settlement.upstreamFailed() ? "1" : "0", Long.toString(breakers.usdPerMinuteNanos()),
-                Long.toString(breakers.consecutiveFailures()));
-        return redis().thenCompose(redis -> redis.scripts()
-                .run(LedgerScript.SETTLE, keys.settleKeys(loopId, nowMillis, reservation.bucket()), args)
-                .thenCompose(reply -> {
-                    SettleResult result = RedisReplies.settleResult(loopId, reply);
-                    if (!RedisReplies.charged(reply) || reservation.keyDay() == null) {
-                        return CompletableFuture.completedFuture(result);
-                    }
-                    return redis.scripts().run(LedgerScript.KEY,
-                            new String[] {keys.keyDay(reservation.keyName(), reservation.keyDay())}, "settle",
-                            Long.toString(reservation.reservedNanos()), Long.toString(settlement.actualNanos()),
-                            keepFor(RedisKeys.keyDayExpireAt(reservation.keyDay()), nowMillis))
-                            .thenApply(keyReply -> result);
-                }));
+        String madeIn = Ids.epochOf(reservation.id());
+        return verified().thenCompose(verified -> {
+            boolean lost = !madeIn.isEmpty() && !madeIn.equals(verified.epoch());
+            String[] args = keys.loopArgs(loopId, nowMillis, limits, reservation.id(),
+                    Long.toString(settlement.actualNanos()), Long.toString(settlement.actualTokens()),
+                    settlement.upstreamFailed() ? "1" : "0", Long.toString(breakers.usdPerMinuteNanos()),
+                    Long.toString(breakers.consecutiveFailures()), lost ? reservation.bucket() : "",
+                    lost ? Long.toString(Buckets.expireAtOf(reservation.bucket())) : "",
+                    Long.toString(reservationTtlMillis));
+            Redis redis = verified.redis();
+            return redis.scripts().run(LedgerScript.SETTLE, keys.settleKeys(loopId, nowMillis, reservation.bucket()), args)
+                    .thenCompose(reply -> {
+                        SettleResult result = RedisReplies.settleResult(loopId, reply);
+                        if (!RedisReplies.charged(reply)) {
+                            return CompletableFuture.completedFuture(result);
+                        }
+                        return settleKeyCap(redis, reservation, settlement.actualNanos(), nowMillis)
+                                .thenApply(keyReply -> result);
+                    });
+        });
+    }
+
+    /** Gives the key's daily cap the call's actual cost in place of its hold; nothing when no key cap applied. */
+    private CompletableFuture<List<Object>> settleKeyCap(Redis redis, Reservation reservation, long actualNanos,
+            long nowMillis) {
+        if (reservation.keyDay() == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return redis.scripts().run(LedgerScript.KEY,
+                new String[] {keys.keyDay(reservation.keyName(), reservation.keyDay())}, "settle",
+                Long.toString(reservation.reservedNanos()), Long.toString(actualNanos),
+                keepFor(RedisKeys.keyDayExpireAt(reservation.keyDay()), nowMillis));
     }
 
     @Override
@@ -152,7 +195,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         Objects.requireNonNull(limits, "limits");
         String[] args = keys.loopArgs(loopId, nowMillis, limits, bucket, Long.toString(bucketExpireAt),
                 Long.toString(nanos), Long.toString(tokens));
-        return redis().thenCompose(redis -> register(redis, loopId).thenCombine(
+        return ledger().thenCompose(redis -> register(redis, loopId).thenCombine(
                 redis.scripts().run(LedgerScript.CHARGE, keys.settleKeys(loopId, nowMillis, bucket), args),
                 (registered, reply) -> RedisReplies.settleResult(loopId, reply)));
     }
@@ -165,20 +208,21 @@ public final class RedisBudgetLedger implements BudgetLedger {
         Objects.requireNonNull(limits, "limits");
         String[] args = keys.loopArgs(loopId, nowMillis, limits, "peek", "", "", "",
                 requestHash == null ? "" : requestHash, Long.toString(breakers.repeatWindowMillis()));
-        return redis().thenCompose(redis -> redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, nowMillis), args))
+        return verifiedNow()
+                .thenCompose(verified -> verified.redis().scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, nowMillis), args))
                 .thenApply(reply -> RedisReplies.facts(loopId, reply));
     }
 
     @Override
     public CompletionStage<LoopStatus> status(String loopId) {
         Checks.loopId(loopId);
-        return redis().thenCompose(redis -> loopOperation(redis, loopId, clock.millis(), "status", "", "", ""));
+        return ledger().thenCompose(redis -> loopOperation(redis, loopId, clock.millis(), "status", "", "", ""));
     }
 
     @Override
     public CompletionStage<List<LoopStatus>> loops() {
         long now = clock.millis();
-        return redis().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
+        return ledger().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
             List<CompletableFuture<LoopStatus>> statuses = new ArrayList<>();
             for (String loopId : ids) {
                 statuses.add(loopOperation(redis, loopId, now, "status", "", "", ""));
@@ -210,7 +254,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
     @Override
     public CompletionStage<Integer> expireReservations(long nowMillis) {
-        return redis().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
+        return ledger().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
             List<CompletableFuture<Integer>> counts = new ArrayList<>();
             for (String loopId : ids) {
                 counts.add(redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, nowMillis),
@@ -287,7 +331,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
     private CompletionStage<LoopStatus> adminOperation(String loopId, long now, String op, String reason, String by,
             String override) {
         Checks.loopId(loopId);
-        return redis().thenCompose(redis -> register(redis, loopId).thenCombine(
+        return ledger().thenCompose(redis -> register(redis, loopId).thenCombine(
                 loopOperation(redis, loopId, now, op, Codec.escape(Objects.requireNonNullElse(reason, "")),
                         Codec.escape(Objects.requireNonNullElse(by, "")), override),
                 (registered, status) -> status));
@@ -320,6 +364,20 @@ public final class RedisBudgetLedger implements BudgetLedger {
                 });
     }
 
+    /** Redis known to hold the ledger; waits for a check or rebuild under way. */
+    private CompletableFuture<Redis> ledger() {
+        return verified().thenApply(Verified::redis);
+    }
+
+    private CompletableFuture<Verified> verified() {
+        return redis().thenCompose(redis -> redis.epoch().verified().thenApply(epoch -> new Verified(redis, epoch)));
+    }
+
+    /** As {@link #verified()}, but fails at once with {@link LedgerRebuildingException} during a rebuild. */
+    private CompletableFuture<Verified> verifiedNow() {
+        return redis().thenCompose(redis -> redis.epoch().verifiedNow().thenApply(epoch -> new Verified(redis, epoch)));
+    }
+
     private CompletableFuture<Redis> redis() {
         Attempt current = attempt.get();
         if (closing == null && current.redis().isCompletedExceptionally()
@@ -340,7 +398,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
                 : CompletableFuture.supplyAsync(this::ownedClient);
         client.thenCompose(redisClient -> redisClient.connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
                 .thenCompose(connection -> Scripts.load(connection.async())
-                        .thenApply(scripts -> new Redis(connection, scripts))
+                        .thenApply(scripts -> watched(connection, scripts))
                         .whenComplete((redis, failure) -> {
                             if (failure != null) {
                                 connection.closeAsync();
@@ -354,6 +412,18 @@ public final class RedisBudgetLedger implements BudgetLedger {
                                 "budget ledger: cannot use Redis at " + where + ": " + describe(failure), failure));
                     }
                 });
+    }
+
+    /** The connection with its epoch, checked again whenever the connection drops (Redis may come back empty). */
+    private Redis watched(StatefulRedisConnection<String, String> connection, Scripts scripts) {
+        LedgerEpoch epoch = new LedgerEpoch(scripts, connection.async(), keys, history, clock);
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                epoch.invalidate();
+            }
+        });
+        return new Redis(connection, scripts, epoch);
     }
 
     private synchronized RedisClient ownedClient() {

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.audit;
 
+import dev.loopgate.budgets.ledger.LedgerSnapshot;
 import java.util.List;
 
 /**
@@ -25,6 +26,9 @@ public interface AuditStore extends AutoCloseable {
 
     /** Calls served in {@code [from, to)}, newest first, at most {@code limit}: recorded traffic for the rules replay. */
     RecordedTraffic recordedCalls(long fromMillis, long toMillis, int limit);
+
+    /** What every loop and key was charged by {@code nowMillis}, from one consistent read: to rebuild a lost ledger. */
+    LedgerSnapshot ledgerHistory(long nowMillis);
 
     @Override
     void close();

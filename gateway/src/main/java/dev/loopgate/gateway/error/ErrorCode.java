@@ -35,7 +35,9 @@ public enum ErrorCode {
     GATEWAY_BUSY(503, "api_error", "gateway_busy"),
     HTTP_VERSION_NOT_SUPPORTED(505, "invalid_request_error", "http_version_not_supported"),
     /** The budget store (Redis) cannot be reached and the policy is to deny rather than spend unguarded. */
-    BUDGET_STORE_UNAVAILABLE(503, "api_error", "budget_store_unavailable");
+    BUDGET_STORE_UNAVAILABLE(503, "api_error", "budget_store_unavailable"),
+    /** Redis lost the budget ledger and it is being rebuilt from the audit store. */
+    LEDGER_REBUILDING(503, "api_error", "ledger_rebuilding");
 
     private final int status;
     private final String type;

@@ -4,6 +4,7 @@ import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.IdempotencyStores;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.InMemoryBudgetLedger;
+import dev.loopgate.budgets.ledger.LedgerHistory;
 import dev.loopgate.budgets.ledger.RedisBudgetLedger;
 import dev.loopgate.budgets.ledger.SlicedBudgetLedger;
 import dev.loopgate.budgets.ledger.Trip;
@@ -27,9 +28,11 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         RedisClient redis) {
 
     /**
-     * @param trips told of breakers tripped by spend replayed into Redis after an outage
+     * @param trips   told of breakers tripped by spend replayed into Redis after an outage
+     * @param history what the ledger is rebuilt from when Redis lost it
      */
-    public static Future<BudgetServices> start(GatewayConfig config, Clock clock, Consumer<Trip> trips) {
+    public static Future<BudgetServices> start(GatewayConfig config, Clock clock, Consumer<Trip> trips,
+            LedgerHistory history) {
         long ttl = config.budgets().reservationTtl().toMillis();
         if (config.redis().isEmpty()) {
             return Future.succeededFuture(new BudgetServices(new InMemoryBudgetLedger(ttl, clock),
@@ -39,7 +42,9 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         RedisURI uri = RedisURI.create(redis.url());
         RedisClient client = RedisClients.create();
         boolean allowWhenDown = config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW;
-        BudgetLedger shared = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock);
+        RedisBudgetLedger shared = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock, history);
+        // finds the ledger (or starts its rebuild) before the first call needs it; a failure is retried by that call
+        shared.ready();
         BudgetLedger ledger = allowWhenDown ? sliced(shared, config, clock, trips) : shared;
         return Future.fromCompletionStage(RateLimiters.redis(client, uri, redis.namespace(), clock))
                 .map(limiter -> allowWhenDown ? new FallbackRateLimiter(limiter) : limiter)

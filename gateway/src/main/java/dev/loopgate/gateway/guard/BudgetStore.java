@@ -1,10 +1,12 @@
 package dev.loopgate.gateway.guard;
 
+import dev.loopgate.budgets.ledger.LedgerRebuildingException;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,12 +36,21 @@ public final class BudgetStore {
             if (done.cause() instanceof GatewayException known) {
                 return Future.failedFuture(known);
             }
+            if (cause(done.cause()) instanceof LedgerRebuildingException) {
+                return Future.failedFuture(new GatewayException(ErrorCode.LEDGER_REBUILDING, "Redis lost the budget"
+                        + " ledger and it is being rebuilt from the audit store; calls are refused until it is, so no"
+                        + " loop spends against a budget that forgot its spend. Retry shortly."));
+            }
             if (reachable.compareAndSet(true, false)) {
                 LOG.warn("budget store unavailable, refusing calls until it answers: {}", done.cause().toString());
             }
             return Future.failedFuture(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE, "The budget store"
                     + " cannot be reached, so calls are refused rather than spent unguarded. Retry shortly."));
         });
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** Whether the last call to the store got an answer. */

@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+    /** Refusals that last seconds: the caller is told when to try again. */
+    private static final Set<ErrorCode> RETRY_SOON = EnumSet.of(ErrorCode.BUDGET_STORE_UNAVAILABLE,
+            ErrorCode.LEDGER_REBUILDING);
     private static final ThrottledWarnings WARNINGS = new ThrottledWarnings(LOG::warn, Duration.ofSeconds(10),
             System::nanoTime);
 
@@ -87,6 +92,9 @@ final class ErrorResponses {
         }
         response.setStatusCode(error.code().status());
         response.headers().addAll(headers);
+        if (RETRY_SOON.contains(error.code()) && !response.headers().contains(HttpHeaders.RETRY_AFTER)) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         response.end(ErrorBodies.json(error));
     }

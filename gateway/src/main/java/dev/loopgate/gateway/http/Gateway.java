@@ -5,6 +5,7 @@ import dev.loopgate.gateway.audit.CallAuditSink;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ProviderType;
+import dev.loopgate.gateway.guard.AuditLedgerHistory;
 import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
@@ -132,7 +133,8 @@ public final class Gateway {
         return Future.all(simulatedStarting).compose(v -> AuditService.start(vertx, config.audit(), clock)).compose(audit -> {
             parts.audit = audit;
             parts.notifier = new LoopNotifier(vertx, config.breakers().webhook(), audit.log(), parts.metrics::tripped);
-            return BudgetServices.start(config, clock, trip -> parts.notifier.paused(trip, LoopNotifier.BREAKER_ACTOR));
+            return BudgetServices.start(config, clock, trip -> parts.notifier.paused(trip, LoopNotifier.BREAKER_ACTOR),
+                    new AuditLedgerHistory(vertx, audit.store(), audit.log()));
         }).compose(budgets -> {
             parts.budgets = budgets;
             parts.sweeper = vertx.setPeriodic(EXPIRY_SWEEP.toMillis(), id -> {

@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.ratelimit.RateDecision;
+import dev.loopgate.budgets.ratelimit.RateLimits;
 import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.error.ErrorCode;
@@ -26,6 +27,10 @@ public final class RateLimitStage implements Stage {
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
         BudgetsConfig.KeyBudget key = budgets.forKey(exchange.key().name());
+        if (exchange.loopBudget().rates().equals(RateLimits.NONE) && key.rates().equals(RateLimits.NONE)) {
+            // nothing to count; nor is the budget store asked, so its answer says nothing of whether Redis is up
+            return next.proceed(exchange);
+        }
         long tokens = exchange.promptTokenEstimate()
                 + Math.max(0, exchange.request().maxTokens()) * exchange.request().choices();
         return store.call(limiter.acquire(exchange.loop().loopId(), exchange.loopBudget().rates(),

@@ -11,7 +11,9 @@ public enum LedgerScript {
     SETTLE("settle_v1.lua", true),
     CHARGE("charge_v1.lua", true),
     LOOP("loop_v1.lua", true),
-    KEY("key_v1.lua", false);
+    RESTORE("restore_v1.lua", true),
+    KEY("key_v1.lua", false),
+    EPOCH("epoch_v1.lua", false);
 
     private final String file;
     private final String source;

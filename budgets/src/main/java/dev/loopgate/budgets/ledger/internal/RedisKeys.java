@@ -8,8 +8,8 @@ import java.time.ZoneOffset;
 /**
  * Where the ledger lives in Redis. A loop's keys all start with
  * {@code <ns>:v1:loop:{<loopId>}:} and a key's with {@code <ns>:v1:key:{<keyName>}:}, so
- * each script touches one hash slot (Redis Cluster). {@code v1} changes with the meaning of
- * any key. The set of loops seen, {@code <ns>:v1:loops}, is written outside the scripts.
+ * each script touches one hash slot (Redis Cluster); the epoch marker and its rebuild lock
+ * share the slot of {@code {ledger}}. {@code v1} changes with the meaning of any key. The set of loops seen, {@code <ns>:v1:loops}, is written outside the scripts.
  * The layout of each key is in {@code lib_v1.lua} and {@code key_v1.lua}.
  */
 public final class RedisKeys {
@@ -38,6 +38,16 @@ public final class RedisKeys {
     /** Set: the id of every loop seen. */
     public String loops() {
         return namespace + ":v1:loops";
+    }
+
+    /** String: the ledger's epoch id; Redis without it has lost the ledger (see {@code epoch_v1.lua}). */
+    public String epoch() {
+        return namespace + ":v1:{ledger}:epoch";
+    }
+
+    /** String: the owner of a rebuild under way, in the epoch's slot. */
+    public String rebuildLock() {
+        return namespace + ":v1:{ledger}:rebuild";
     }
 
     public String loopPrefix(String loopId) {

@@ -11,8 +11,8 @@
 --   KEYS[6] P..'b:total'  KEYS[7] P..'b:d:<today>'  KEYS[8] P..'b:m:<this month>'
 --                         hashes: spent, reserved (nano-USD), tokens, rtokens (reserved tokens)
 -- and also reach two kinds of keys by name, in the same slot: the bucket of an older
--- reservation (P..'b:'..bucket) and a request's repeats (P..'rep:'..gen..':'..hash, a zset of
--- reservation ids scored by time).
+-- reservation (P..'b:'..bucket), a request's repeats (P..'rep:'..gen..':'..hash, a zset of
+-- reservation ids scored by time) and a settled reservation Redis had lost (P..'lost:'..id).
 --
 --   ARGV[1] P   ARGV[2] now (epoch ms)
 --   ARGV[3] today's bucket name   ARGV[4] its expireAt    ARGV[5] this month's   ARGV[6] its expireAt

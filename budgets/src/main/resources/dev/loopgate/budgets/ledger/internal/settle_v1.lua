@@ -5,6 +5,8 @@
 -- ARGV[12] reservation id   ARGV[13] actual nano-USD   ARGV[14] actual tokens
 -- ARGV[15] '1' when the call failed upstream   ARGV[16] USD per minute limit (0 = off)
 -- ARGV[17] consecutive failures limit (0 = off)
+-- ARGV[18] ARGV[19] the reservation's bucket and its expireAt when it was made before Redis lost
+-- the ledger (another epoch), else ''   ARGV[20] how long to remember it was settled (ms)
 --
 -- Returns {1 if it charged the reservation else 0, spent in the current period, trip or false}.
 local id, actual, actual_tokens = ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14])
@@ -16,6 +18,11 @@ local st = redis.call('HMGET', KEYS[1], 'state', 'override', 'failures')
 local limits = limits_of(st[2])
 local current_key, current = current_bucket(limits.period)
 local record = redis.call('HGET', KEYS[2], id)
+if not record and ARGV[18] ~= '' and redis.call('SET', P .. 'lost:' .. id, '1', 'NX', 'PX', ARGV[20]) then
+  -- Reserved before Redis lost the ledger: it holds nothing here and its cost is not in the
+  -- history the ledger was rebuilt from, so it is charged its actual cost, once.
+  record = ARGV[18] .. '|' .. ARGV[19] .. '|0|0|0'
+end
 if not record then
   return { 0, num(redis.call('HGET', current_key, 'spent')), false }
 end

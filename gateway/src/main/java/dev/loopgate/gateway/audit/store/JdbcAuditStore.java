@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.audit.store;
 
+import dev.loopgate.budgets.ledger.LedgerSnapshot;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.audit.LoopReport;
@@ -207,6 +208,16 @@ final class JdbcAuditStore implements AuditStore {
             return reports.loop(connection, loopId, fromMillis, toMillis);
         } catch (SQLException e) {
             throw new AuditStoreException("could not report on loop " + loopId, e);
+        }
+    }
+
+    @Override
+    public LedgerSnapshot ledgerHistory(long nowMillis) {
+        ensureOpen();
+        try (Connection connection = dialect.connect(jdbcUrl, false)) {
+            return LedgerHistoryQuery.read(connection, dialect, nowMillis);
+        } catch (SQLException e) {
+            throw new AuditStoreException("could not read the ledger's history", e);
         }
     }
 

@@ -6,8 +6,16 @@ import static dev.loopgate.gateway.audit.store.Calls.T0;
 import static dev.loopgate.gateway.audit.store.Calls.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.ledger.Breaker;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.LedgerSnapshot;
+import dev.loopgate.budgets.ledger.LoopHistory;
+import dev.loopgate.budgets.ledger.LoopHistory.Spend;
+import dev.loopgate.budgets.ledger.Period;
+import dev.loopgate.budgets.ledger.Trip;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.audit.LoopReport;
@@ -27,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
@@ -318,5 +327,43 @@ abstract class AuditStoreReportsContract extends AuditStoreTestBase {
         assertEquals(expected.stream().mapToLong(SpendReport.Row::calls).sum(), totals.calls());
         assertEquals(expected.stream().mapToLong(SpendReport.Row::costNanos).sum(), totals.costNanos());
         assertEquals(expected.stream().mapToLong(SpendReport.Row::errors).sum(), totals.errors());
+    }
+
+    @Test
+    void ledgerHistorySumsEachLoopsChargesByPeriodWithItsLastPauseAndOverride() {
+        long now = T0 + 40 * DAY + 12 * HOUR;
+        long today = T0 + 40 * DAY;
+        AuditStore store = open("a");
+        store.append(List.of(
+                call(T0).loop("l").key("k").cost(100).tokens(10, 5, 0).build(),
+                call(today - DAY).loop("l").key("k").cost(200).tokens(20, 5, 0).build(),
+                call(today + HOUR).loop("l").key("k").cost(300).tokens(30, 5, 0).build(),
+                call(today + 2 * HOUR).loop("l").key("other").cost(0).tokens(0, 0, 0).provider(null).status(402).build(),
+                AuditEntry.admin(T0 + HOUR, "loop.trip", "loopgate", "l",
+                        "{\"breaker\":\"hard_budget\",\"reason\":\"spent it\"}"),
+                AuditEntry.admin(T0 + 2 * HOUR, "loop.resume", "ops", "l", "{\"reason\":\"raised\"}"),
+                AuditEntry.admin(T0 + 3 * HOUR, "loop.pause", "ops", "p", "{\"breaker\":\"manual\",\"reason\":\"odd\"}"),
+                AuditEntry.admin(T0 + 4 * HOUR, "loop.budget", "ops", "p",
+                        "{\"usd\":\"0.5\",\"steps\":9,\"wall_clock\":\"PT1H\",\"period\":\"day\"}"),
+                AuditEntry.admin(T0 + 5 * HOUR, "loop.budget", "ops", "l", "{\"usd\":\"2\",\"period\":\"total\"}"),
+                AuditEntry.admin(T0 + 6 * HOUR, "loop.budget", "ops", "l", "{\"override\":null}")));
+
+        LedgerSnapshot history = store.ledgerHistory(now);
+        Map<String, LoopHistory> loops = new LinkedHashMap<>();
+        history.loops().forEach(loop -> loops.put(loop.loopId(), loop));
+        assertEquals(Set.of("l", "p"), loops.keySet());
+        LoopHistory l = loops.get("l");
+        assertEquals(new Spend(600, 75), l.total());
+        assertEquals(new Spend(300, 35), l.today());
+        assertEquals(new Spend(500, 60), l.thisMonth(), "the month of 'now' holds the last two charged calls");
+        assertEquals(3, l.steps(), "the refused call was no step");
+        assertEquals(T0 - 120, l.firstCallMillis(), "the first call started its latency before its row");
+        assertNull(l.pausedBy(), "resumed after its trip");
+        assertNull(l.override(), "its override was dropped");
+        LoopHistory p = loops.get("p");
+        assertEquals(Spend.NONE, p.total());
+        assertEquals(new Trip("p", Breaker.MANUAL, "odd", T0 + 3 * HOUR), p.pausedBy());
+        assertEquals(new BudgetLimits(500_000_000L, 0, 9, 3_600_000L, Period.DAY), p.override());
+        assertEquals(Map.of("k", 300L), history.keySpentTodayNanos());
     }
 }

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.audit.writer;
 
+import dev.loopgate.budgets.ledger.LedgerSnapshot;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.audit.LoopReport;
@@ -114,6 +115,11 @@ final class FakeAuditStore implements AuditStore {
 
     @Override
     public RecordedTraffic recordedCalls(long fromMillis, long toMillis, int limit) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public LedgerSnapshot ledgerHistory(long nowMillis) {
         throw new UnsupportedOperationException();
     }
 
