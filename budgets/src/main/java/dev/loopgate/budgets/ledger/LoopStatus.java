@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param pausedBy            the trip that paused it, or null when active
  * @param history             newest first, at most 50
  * @param expiredReservations how many reservations were never settled and were charged in full when they expired
+ * @param overruns            how many calls cost more than the worst case they reserved (each charged in full)
  */
 public record LoopStatus(String loopId, LoopState state, long spentNanos, long reservedNanos, long tokens, long steps,
-        long firstCallMillis, BudgetLimits override, Trip pausedBy, List<LoopEvent> history, long expiredReservations) {
+        long firstCallMillis, BudgetLimits override, Trip pausedBy, List<LoopEvent> history, long expiredReservations,
+        long overruns) {
     public static final int HISTORY_SIZE = 50;
 
     public LoopStatus {
@@ -25,6 +27,6 @@ public record LoopStatus(String loopId, LoopState state, long spentNanos, long r
 
     /** A loop the ledger has never seen. */
     public static LoopStatus unknown(String loopId) {
-        return new LoopStatus(loopId, LoopState.ACTIVE, 0, 0, 0, 0, 0, null, null, List.of(), 0);
+        return new LoopStatus(loopId, LoopState.ACTIVE, 0, 0, 0, 0, 0, null, null, List.of(), 0, 0);
     }
 }

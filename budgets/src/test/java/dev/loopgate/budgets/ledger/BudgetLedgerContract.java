@@ -60,6 +60,20 @@ abstract class BudgetLedgerContract {
     }
 
     @Test
+    void aCallCostingMoreThanItReservedIsChargedInFullAndCountedAsAnOverrun() {
+        Reservation over = allowed(reserve(new Call("l").worst(cents(10)), T0)).reservation();
+        Reservation under = allowed(reserve(new Call("l").worst(cents(10)), T0)).reservation();
+        Reservation exact = allowed(reserve(new Call("l").worst(cents(10)), T0)).reservation();
+        assertEquals(cents(15), settle(over, cents(15), T0 + 1).spentNanos());
+        settle(under, cents(3), T0 + 2);
+        settle(exact, cents(10), T0 + 3);
+        settle(over, cents(15), T0 + 4);
+        LoopStatus status = statusAt("l", T0 + 5);
+        assertEquals(cents(28), status.spentNanos());
+        assertEquals(1, status.overruns(), "only the call past its worst case, once");
+    }
+
+    @Test
     void reservationIsNotExpiredBeforeItsTtl() {
         allowed(reserve(new Call("l").worst(cents(40)), T0));
         LoopStatus status = statusAt("l", T0 + TTL - 1);

@@ -35,7 +35,8 @@ final class LoopStatusJson {
                 .put("reserved_usd", Money.format(loop.reservedNanos()))
                 .put("tokens", loop.tokens())
                 .put("steps", loop.steps())
-                .put("expired_reservations", loop.expiredReservations());
+                .put("expired_reservations", loop.expiredReservations())
+                .put("overruns", loop.overruns());
         if (loop.firstCallMillis() > 0) {
             node.put("first_call_at", Instant.ofEpochMilli(loop.firstCallMillis()).toString());
         }

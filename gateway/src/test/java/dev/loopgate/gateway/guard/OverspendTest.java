@@ -160,6 +160,9 @@ class OverspendTest {
         assertEquals(0, new BigDecimal("0.40").compareTo(spent(loop)), "charged " + spent(loop));
         String detail = Poll.forValue(Poll.WAIT, () -> auditDetail(loop), "the call's audit row");
         assertEquals("{\"overrun\":{\"reserved_usd\":\"0.01\",\"charged_usd\":\"0.4\"}}", detail);
+        GatewayResponse status = gateway.request(HttpMethod.GET, "/admin/loops/" + loop).key(GatewayHarness.ADMIN_KEY)
+                .send();
+        assertEquals(1, status.json().path("overruns").asLong(), "the loop's status flags it: " + status.body());
         GatewayResponse next = gateway.post("/v1/chat/completions", """
                 {"model":"auto","max_tokens":1,"messages":[{"role":"user","content":"go"}]}""").loop(loop).send();
         assertEquals(403, next.status(), next.body());

@@ -40,6 +40,7 @@ public final class MemoryLoop {
     private long steps;
     private long failures;
     private long expired;
+    private long overruns;
     private BudgetLimits override;
     private Period lastPeriod = Period.TOTAL;
     private final Map<String, Bucket> buckets = new HashMap<>();
@@ -175,6 +176,9 @@ public final class MemoryLoop {
             return new Settled(new SettleResult(currentBucket(limits.period(), now).spent, null), false);
         }
         charge(removed, settlement.actualNanos(), settlement.actualTokens(), now);
+        if (settlement.actualNanos() > removed.nanos()) {
+            overruns++;
+        }
         Trip trip = null;
         if (breakers.usdPerMinuteNanos() > 0) {
             long second = Math.floorDiv(now, 1000);
@@ -262,7 +266,7 @@ public final class MemoryLoop {
         Bucket bucket = currentBucket(period, now);
         return new LoopStatus(loopId, pausedBy == null ? LoopState.ACTIVE : LoopState.PAUSED, bucket.spent,
                 bucket.reserved, bucket.tokens, steps, firstCallMillis, override, pausedBy, new ArrayList<>(events),
-                expired);
+                expired, overruns);
     }
 
     private BudgetLimits effective(BudgetLimits configured) {

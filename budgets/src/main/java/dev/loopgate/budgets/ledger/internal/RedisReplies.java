@@ -75,7 +75,7 @@ public final class RedisReplies {
         }
         return new LoopStatus(loopId, LoopState.valueOf((String) reply.get(1)), number(reply, 3), number(reply, 4),
                 number(reply, 5), number(reply, 6), number(reply, 7), Codec.override((String) reply.get(8)),
-                Codec.trip(loopId, (String) reply.get(2)), history, number(reply, 9));
+                Codec.trip(loopId, (String) reply.get(2)), history, number(reply, 9), number(reply, 11));
     }
 
     /** A reply of key_v1: 1 if it was done (reserve: the amount fits), and what was spent or reserved before. */

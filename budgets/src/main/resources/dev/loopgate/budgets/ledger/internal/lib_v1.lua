@@ -3,7 +3,7 @@
 -- All keys of one loop start with P = '<ns>:v1:loop:{<loopId>}:' and so share one hash slot
 -- (Redis Cluster). The scripts declare these, in this order:
 --   KEYS[1] P..'state'    hash: state (ACTIVE|PAUSED), trip, first, steps, failures, gen,
---                               expired, override, period
+--                               expired, override, period, overruns
 --   KEYS[2] P..'res'      hash: reservation id -> 'bucket|bucketExpireAt|nanos|tokens|expiresAt'
 --   KEYS[3] P..'resx'     zset: reservation id, scored by expiresAt
 --   KEYS[4] P..'events'   list: newest first, at most 50: 'kind|breaker|at|by|reason'

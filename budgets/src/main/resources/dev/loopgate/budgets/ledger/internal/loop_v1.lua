@@ -8,7 +8,8 @@
 --
 -- Returns, for expire: {expired now}; for peek: {expired now, trip or false, spent, reserved,
 -- usd limit, repeat count}; otherwise the status: {expired now, state, trip or false, spent,
--- reserved, tokens, steps, first call, override or false, expired ever, {events, newest first}}.
+-- reserved, tokens, steps, first call, override or false, expired ever, {events, newest first},
+-- overruns ever}.
 local op = ARGV[12]
 local expired_now = expire_overdue()
 if op == 'expire' then
@@ -47,7 +48,7 @@ elseif op ~= 'status' then
   return redis.error_reply('ERR loopgate ledger: unknown operation ' .. op)
 end
 
-local st = redis.call('HMGET', KEYS[1], 'state', 'trip', 'first', 'steps', 'override', 'expired', 'period')
+local st = redis.call('HMGET', KEYS[1], 'state', 'trip', 'first', 'steps', 'override', 'expired', 'period', 'overruns')
 local period = st[7] or 'TOTAL'
 if st[5] then
   period = limits_of(st[5]).period
@@ -55,4 +56,4 @@ end
 local key = current_bucket(period)
 local b = redis.call('HMGET', key, 'spent', 'reserved', 'tokens')
 return { expired_now, st[1] or 'ACTIVE', st[2], num(b[1]), num(b[2]), num(b[3]), num(st[4]), num(st[3]), st[5],
-  num(st[6]), redis.call('LRANGE', KEYS[4], 0, 49) }
+  num(st[6]), redis.call('LRANGE', KEYS[4], 0, 49), num(st[8]) }

@@ -18,10 +18,12 @@ local st = redis.call('HMGET', KEYS[1], 'state', 'override', 'failures')
 local limits = limits_of(st[2])
 local current_key, current = current_bucket(limits.period)
 local record = redis.call('HGET', KEYS[2], id)
+local lost = false
 if not record and ARGV[18] ~= '' and redis.call('SET', P .. 'lost:' .. id, '1', 'NX', 'PX', ARGV[20]) then
   -- Reserved before Redis lost the ledger: it holds nothing here and its cost is not in the
   -- history the ledger was rebuilt from, so it is charged its actual cost, once.
   record = ARGV[18] .. '|' .. ARGV[19] .. '|0|0|0'
+  lost = true
 end
 if not record then
   return { 0, num(redis.call('HGET', current_key, 'spent')), false }
@@ -30,6 +32,10 @@ redis.call('HDEL', KEYS[2], id)
 redis.call('ZREM', KEYS[3], id)
 local bucket, bucket_expire, nanos, tokens = parse_reservation(record)
 charge(bucket, bucket_expire, nanos, tokens, actual, actual_tokens)
+if actual > nanos and not lost then
+  -- the provider billed past the worst case held: charged in full, and counted in the loop's status
+  redis.call('HINCRBY', KEYS[1], 'overruns', 1)
+end
 
 local paused = st[1] == 'PAUSED'
 local tripped = false
