@@ -68,6 +68,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
     /** Loops this instance has added to the loops set (so the SADD is sent once per loop). */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private volatile RedisClient ownedClient;
+    private volatile String lastEpoch;
     private volatile CompletableFuture<Void> closing;
 
     private record Redis(StatefulRedisConnection<String, String> connection, Scripts scripts, LedgerEpoch epoch) {
@@ -370,12 +371,21 @@ public final class RedisBudgetLedger implements BudgetLedger {
     }
 
     private CompletableFuture<Verified> verified() {
-        return redis().thenCompose(redis -> redis.epoch().verified().thenApply(epoch -> new Verified(redis, epoch)));
+        return redis().thenCompose(redis -> redis.epoch().verified().thenApply(epoch -> verifiedIn(redis, epoch)));
     }
 
-    /** As {@link #verified()}, but fails at once with {@link LedgerRebuildingException} during a rebuild. */
+    /** As {@link #verified()}, but fails with {@link LedgerRebuildingException} during a long or failed rebuild. */
     private CompletableFuture<Verified> verifiedNow() {
-        return redis().thenCompose(redis -> redis.epoch().verifiedNow().thenApply(epoch -> new Verified(redis, epoch)));
+        return redis().thenCompose(redis -> redis.epoch().verifiedNow().thenApply(epoch -> verifiedIn(redis, epoch)));
+    }
+
+    /** A new epoch is a new Redis ledger: the loops this instance added to the loops set are to be added again. */
+    private Verified verifiedIn(Redis redis, String epoch) {
+        if (!epoch.equals(lastEpoch)) {
+            registered.clear();
+            lastEpoch = epoch;
+        }
+        return new Verified(redis, epoch);
     }
 
     private CompletableFuture<Redis> redis() {

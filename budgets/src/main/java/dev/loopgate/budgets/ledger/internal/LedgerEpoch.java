@@ -33,6 +33,8 @@ public final class LedgerEpoch {
     private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How soon a failed check may be tried again: Redis may be back within the reconnect delay. */
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How soon a failed rebuild (its history could not be read) is tried again. */
+    private static final long REBUILD_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long WAIT_MILLIS = 200;
     /** How long a reserve waits for a rebuild under way before it is refused. */
     public static final Duration REBUILD_WAIT = Duration.ofSeconds(5);
@@ -47,11 +49,26 @@ public final class LedgerEpoch {
     private final String owner = Ids.epoch();
     private final AtomicReference<Check> current = new AtomicReference<>();
     private final AtomicBoolean rechecking = new AtomicBoolean();
+    private final AtomicBoolean rebuildRunning = new AtomicBoolean();
     private volatile boolean rebuilding;
     private volatile long checkedNanos;
 
-    /** One check of the marker: completes with the epoch, or fails with why it could not tell. */
-    private record Check(CompletableFuture<String> epoch, long startedNanos) {
+    /**
+     * One check of the marker: completes with the epoch, or fails with why it could not tell;
+     * a failed one is replaced by the first operation after {@code retryNanos}.
+     */
+    private static final class Check {
+        final CompletableFuture<String> epoch = new CompletableFuture<>();
+        final long startedNanos;
+        volatile long retryNanos = RETRY_NANOS;
+
+        Check(long startedNanos) {
+            this.startedNanos = startedNanos;
+        }
+
+        CompletableFuture<String> epoch() {
+            return epoch;
+        }
     }
 
     public LedgerEpoch(Scripts scripts, RedisAsyncCommands<String, String> commands, RedisKeys keys,
@@ -67,8 +84,8 @@ public final class LedgerEpoch {
     public CompletableFuture<String> verified() {
         Check check = current.get();
         long now = System.nanoTime();
-        if (check == null || check.epoch().isCompletedExceptionally() && now - check.startedNanos() > RETRY_NANOS) {
-            Check next = new Check(new CompletableFuture<>(), now);
+        if (check == null || check.epoch().isCompletedExceptionally() && now - check.startedNanos > check.retryNanos) {
+            Check next = new Check(now);
             if (current.compareAndSet(check, next)) {
                 run(next);
             }
@@ -116,11 +133,18 @@ public final class LedgerEpoch {
             case "epoch" -> known(check, epoch);
             case "rebuild" -> {
                 rebuilding = true;
+                if (!rebuildRunning.compareAndSet(false, true)) {
+                    // this instance's own rebuild is still under way: wait for its epoch like anyone else
+                    answer(check, "wait", null);
+                    return;
+                }
                 rebuild().whenComplete((rebuilt, failure) -> {
+                    rebuildRunning.set(false);
                     if (failure == null) {
                         known(check, rebuilt);
                     } else {
                         scripts.run(LedgerScript.EPOCH, markerKeys(), "release", owner, "");
+                        check.retryNanos = REBUILD_RETRY_NANOS;
                         check.epoch().completeExceptionally(failure);
                     }
                 });

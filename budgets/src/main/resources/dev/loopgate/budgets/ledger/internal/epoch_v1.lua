@@ -6,7 +6,8 @@
 -- ARGV[3] the lock's time to live in ms (check) or the new epoch id (commit)
 --
 -- peek returns {'epoch', id} or {'missing'}. check returns {'epoch', id} when the marker is
--- there, else {'rebuild'} when the caller took the lock, else {'wait'} (a rebuild is under way).
+-- there, else {'rebuild'} when the caller took the lock (or held it already: its rebuild may have
+-- been cut off with its connection), else {'wait'} (another's rebuild is under way).
 -- commit writes the marker and frees the lock if the caller still holds it: {'epoch', id}, else
 -- {'lost'}. release frees the lock if the caller holds it: {'released'}.
 local op, owner = ARGV[1], ARGV[2]
@@ -21,7 +22,9 @@ elseif op == 'check' then
   if epoch then
     return { 'epoch', epoch }
   end
-  if redis.call('SET', KEYS[2], owner, 'NX', 'PX', ARGV[3]) then
+  local holder = redis.call('GET', KEYS[2])
+  if not holder or holder == owner then
+    redis.call('SET', KEYS[2], owner, 'PX', ARGV[3])
     return { 'rebuild' }
   end
   return { 'wait' }
