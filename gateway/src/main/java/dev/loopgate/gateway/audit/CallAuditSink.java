@@ -1,9 +1,9 @@
 package dev.loopgate.gateway.audit;
 
 import dev.loopgate.budgets.Money;
-import dev.loopgate.gateway.pipeline.CallRecord;
-import dev.loopgate.gateway.pipeline.CallSink;
-import dev.loopgate.gateway.pipeline.LoopIdentity;
+import dev.loopgate.gateway.call.CallRecord;
+import dev.loopgate.gateway.call.CallSink;
+import dev.loopgate.gateway.call.LoopIdentity;
 import java.time.Clock;
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package dev.loopgate.gateway.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loopgate.gateway.pipeline.ParsedRequest;
+import dev.loopgate.gateway.call.ParsedRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.LoopStatus;
+import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.guard.BudgetStore;
-import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
@@ -36,7 +36,7 @@ final class BudgetsReportRoutes {
     private void list(RoutingContext ctx) {
         String loop = ctx.queryParams().get("loop");
         Future<List<LoopStatus>> loops = loop == null || loop.isEmpty() ? store.call(ledger.loops())
-                : store.call(ledger.status(IdentifyLoopStage.checkedLabel(loop, "loop"))).map(List::of);
+                : store.call(ledger.status(LoopIdentity.checkedLabel(loop, "loop"))).map(List::of);
         AdminBodies.respond(ctx, loops.map(all -> {
             ObjectNode list = Json.MAPPER.createObjectNode().put("object", "list");
             ArrayNode data = list.putArray("data");

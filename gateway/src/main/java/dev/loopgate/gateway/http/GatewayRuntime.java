@@ -2,12 +2,12 @@ package dev.loopgate.gateway.http;
 
 import dev.loopgate.gateway.audit.AuditService;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
+import dev.loopgate.gateway.call.CallSink;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.metrics.GatewayMetrics;
-import dev.loopgate.gateway.pipeline.CallSink;
 import dev.loopgate.gateway.provider.health.ProviderHealth;
 import dev.loopgate.gateway.rules.RulesService;
 import dev.loopgate.gateway.tokens.TokenEstimator;

@@ -9,10 +9,10 @@ import dev.loopgate.budgets.ledger.BudgetLimits;
 import dev.loopgate.budgets.ledger.Period;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditLog;
+import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
-import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -157,7 +157,7 @@ final class LoopsAdminRoutes {
 
     /** The loop in the path, held to the same alphabet as {@code X-Loop-Id}. */
     private static String loopId(RoutingContext ctx) {
-        return IdentifyLoopStage.checkedLabel(ctx.pathParam("id"), "loop id");
+        return LoopIdentity.checkedLabel(ctx.pathParam("id"), "loop id");
     }
 
     private static String reason(RoutingContext ctx, boolean required) {

@@ -1,9 +1,9 @@
 package dev.loopgate.gateway.http;
 
-import dev.loopgate.gateway.pipeline.Endpoint;
+import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.pipeline.Exchange;
 import dev.loopgate.gateway.pipeline.Pipeline;
-import dev.loopgate.gateway.pipeline.Reply;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

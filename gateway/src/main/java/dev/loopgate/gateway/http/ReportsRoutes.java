@@ -1,14 +1,14 @@
 package dev.loopgate.gateway.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.audit.AuditStore;
 import dev.loopgate.gateway.audit.ReportViews;
 import dev.loopgate.gateway.audit.ReportWindow;
 import dev.loopgate.gateway.audit.SpendQuery;
 import dev.loopgate.gateway.audit.VerifyReport;
-import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
+import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.wire.Json;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -38,7 +38,7 @@ final class ReportsRoutes {
 
     private void spend(RoutingContext ctx) {
         String loop = ctx.queryParams().get("loop");
-        String loopId = loop == null || loop.isEmpty() ? null : IdentifyLoopStage.checkedLabel(loop, "loop");
+        String loopId = loop == null || loop.isEmpty() ? null : LoopIdentity.checkedLabel(loop, "loop");
         SpendQuery query = query(() -> ReportWindow.spend(ctx.queryParams().get("from"), ctx.queryParams().get("to"),
                 ctx.queryParams().get("group_by"), loopId, clock));
         String format = ctx.queryParams().get("format");
@@ -67,7 +67,7 @@ final class ReportsRoutes {
     }
 
     private void loop(RoutingContext ctx) {
-        String loopId = IdentifyLoopStage.checkedLabel(ctx.pathParam("id"), "loop id");
+        String loopId = LoopIdentity.checkedLabel(ctx.pathParam("id"), "loop id");
         long[] window = query(() -> ReportWindow.window(ctx.queryParams().get("from"), ctx.queryParams().get("to"), clock));
         AdminBodies.respond(ctx, ctx.vertx().executeBlocking(() ->
                 ReportViews.json(store.loop(loopId, window[0], window[1]), window[0], window[1]), false));

@@ -2,10 +2,10 @@ package dev.loopgate.gateway.metrics;
 
 import dev.loopgate.budgets.Usage;
 import dev.loopgate.budgets.ledger.RefusalReason;
+import dev.loopgate.gateway.call.CallRecord;
+import dev.loopgate.gateway.call.CallSink;
+import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.error.ErrorCode;
-import dev.loopgate.gateway.pipeline.CallRecord;
-import dev.loopgate.gateway.pipeline.CallSink;
-import dev.loopgate.gateway.pipeline.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,7 +2,7 @@ package dev.loopgate.gateway.metrics;
 
 import dev.loopgate.budgets.ledger.Breaker;
 import dev.loopgate.budgets.ledger.Trip;
-import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.call.CallSink;
 import dev.loopgate.gateway.pipeline.Stage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

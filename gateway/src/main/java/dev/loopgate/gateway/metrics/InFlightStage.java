@@ -1,7 +1,7 @@
 package dev.loopgate.gateway.metrics;
 
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.pipeline.Exchange;
-import dev.loopgate.gateway.pipeline.Reply;
 import dev.loopgate.gateway.pipeline.Stage;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
+import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

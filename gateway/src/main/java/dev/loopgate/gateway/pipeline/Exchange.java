@@ -2,6 +2,9 @@ package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.ledger.RefusalReason;
 import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.call.LoopIdentity;
+import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.rules.ActiveRules;

@@ -1,6 +1,8 @@
 package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.gateway.call.LoopIdentity;
+import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.rules.RequestFacts;
 
 /**

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.pipeline;
 
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.config.RetryConfig;

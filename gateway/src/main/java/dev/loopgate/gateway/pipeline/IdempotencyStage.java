@@ -4,6 +4,7 @@ import dev.loopgate.budgets.Usage;
 import dev.loopgate.budgets.idempotency.IdempotencyClaim;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.StoredAnswer;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;

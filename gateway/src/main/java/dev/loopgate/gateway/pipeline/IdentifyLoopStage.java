@@ -1,6 +1,9 @@
 package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.gateway.call.LoopIdentity;
+import dev.loopgate.gateway.call.Reply;
+import dev.loopgate.gateway.call.RequestHeaders;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -14,8 +17,6 @@ import java.util.List;
  * may act only for loops that match one of them.
  */
 public final class IdentifyLoopStage implements Stage {
-    static final int MAX_ID_LENGTH = 128;
-
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
         KeyConfig key = exchange.key();
@@ -35,7 +36,7 @@ public final class IdentifyLoopStage implements Stage {
     private static String loopId(Exchange exchange, KeyConfig key) {
         String header = exchange.requestHeaders().get(RequestHeaders.LOOP_ID);
         if (header != null) {
-            return checkedLabel(header, RequestHeaders.LOOP_ID);
+            return LoopIdentity.checkedLabel(header, RequestHeaders.LOOP_ID);
         }
         List<Glob> bound = key.loops();
         if (bound.size() == 1 && bound.get(0).isLiteral()) {
@@ -43,7 +44,7 @@ public final class IdentifyLoopStage implements Stage {
         }
         JsonNode fromBody = exchange.request().json().path("metadata").path("loop_id");
         if (fromBody.isTextual()) {
-            return checkedLabel(fromBody.asText(), "metadata.loop_id");
+            return LoopIdentity.checkedLabel(fromBody.asText(), "metadata.loop_id");
         }
         throw new GatewayException(ErrorCode.INVALID_REQUEST,
                 "Which loop is this call for? Send the '" + RequestHeaders.LOOP_ID
@@ -53,7 +54,7 @@ public final class IdentifyLoopStage implements Stage {
 
     private static String label(Exchange exchange, String header) {
         String value = exchange.requestHeaders().get(header);
-        return value == null ? null : checkedLabel(value, header);
+        return value == null ? null : LoopIdentity.checkedLabel(value, header);
     }
 
     private static long step(Exchange exchange) {
@@ -72,23 +73,5 @@ public final class IdentifyLoopStage implements Stage {
         throw new GatewayException(ErrorCode.INVALID_REQUEST,
                 "'" + RequestHeaders.LOOP_STEP + "' must be a non-negative integer, got '" + value + "'.",
                 RequestHeaders.LOOP_STEP);
-    }
-
-    /**
-     * Loop ids, runs and roles end up in metrics, audit rows and store keys, so they are
-     * kept to a short, printable alphabet without braces (which would break key hash tags).
-     */
-    public static String checkedLabel(String value, String param) {
-        boolean ok = !value.isEmpty() && value.length() <= MAX_ID_LENGTH;
-        for (int i = 0; ok && i < value.length(); i++) {
-            char c = value.charAt(i);
-            ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                    || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '@';
-        }
-        if (!ok) {
-            throw new GatewayException(ErrorCode.INVALID_REQUEST, "'" + param + "' must be 1-" + MAX_ID_LENGTH
-                    + " characters of letters, digits and - _ . : / @", param);
-        }
-        return value;
     }
 }

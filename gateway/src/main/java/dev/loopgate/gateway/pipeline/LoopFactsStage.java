@@ -2,6 +2,7 @@ package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.RefusalReason;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.guard.BudgetStore;

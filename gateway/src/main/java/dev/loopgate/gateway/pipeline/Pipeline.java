@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.pipeline;
 
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import io.vertx.core.Future;

@@ -1,8 +1,9 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.ratelimit.RateDecision;
-import dev.loopgate.budgets.ratelimit.RateLimits;
 import dev.loopgate.budgets.ratelimit.RateLimiter;
+import dev.loopgate.budgets.ratelimit.RateLimits;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;

@@ -6,6 +6,7 @@ import dev.loopgate.budgets.ledger.BudgetDecision;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.RefusalReason;
 import dev.loopgate.budgets.ledger.ReserveRequest;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;

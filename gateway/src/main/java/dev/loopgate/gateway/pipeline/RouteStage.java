@@ -1,6 +1,9 @@
 package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.call.ParsedRequest;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.rules.ActiveRules;

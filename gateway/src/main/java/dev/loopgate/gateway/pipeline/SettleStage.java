@@ -6,6 +6,7 @@ import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.Reservation;
 import dev.loopgate.budgets.ledger.SettleResult;
 import dev.loopgate.budgets.ledger.Settlement;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;

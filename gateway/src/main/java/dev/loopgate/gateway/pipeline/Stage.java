@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.pipeline;
 
+import dev.loopgate.gateway.call.Reply;
 import io.vertx.core.Future;
 
 /**

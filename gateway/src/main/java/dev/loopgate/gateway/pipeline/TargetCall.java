@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;

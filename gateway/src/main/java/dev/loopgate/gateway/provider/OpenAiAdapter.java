@@ -1,9 +1,8 @@
 package dev.loopgate.gateway.provider;
 
-import dev.loopgate.gateway.pipeline.Endpoint;
+import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Timeouts;
-import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -1,7 +1,7 @@
 package dev.loopgate.gateway.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loopgate.gateway.pipeline.Endpoint;
+import dev.loopgate.gateway.call.Endpoint;
 import io.vertx.core.Future;
 
 /**

@@ -1,13 +1,14 @@
 package dev.loopgate.gateway.relay;
 
 import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.call.Reply.StreamEnd;
 import dev.loopgate.gateway.error.ErrorBodies;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
-import dev.loopgate.gateway.pipeline.Reply.StreamEnd;
 import dev.loopgate.gateway.provider.UpstreamException;
 import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.wire.OpenAiWire;
+import dev.loopgate.gateway.wire.SseEvents;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;

@@ -2,10 +2,10 @@ package dev.loopgate.gateway.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loopgate.gateway.pipeline.Endpoint;
-import dev.loopgate.gateway.pipeline.ParseRequestStage;
-import dev.loopgate.gateway.pipeline.ParsedRequest;
-import dev.loopgate.gateway.pipeline.RequestHeaders;
+import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.call.OpenAiRequestParser;
+import dev.loopgate.gateway.call.ParsedRequest;
+import dev.loopgate.gateway.call.RequestHeaders;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.rules.CallFacts;
@@ -37,7 +37,7 @@ public final class ExplainFacts {
             Map.Entry<String, JsonNode> header = it.next();
             headers.put(header.getKey(), header.getValue().asText());
         }
-        ParsedRequest parsed = ParseRequestStage.parse(Endpoint.CHAT_COMPLETIONS, Buffer.buffer(request.toString()));
+        ParsedRequest parsed = OpenAiRequestParser.parse(Endpoint.CHAT_COMPLETIONS, Buffer.buffer(request.toString()));
         String loop = headers.getOrDefault(RequestHeaders.LOOP_ID,
                 parsed.json().path("metadata").path("loop_id").asText(DEFAULT_LOOP));
         ObjectNode facts = Json.MAPPER.createObjectNode()

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.loopgate.gateway.pipeline.CallRecord;
+import dev.loopgate.gateway.call.CallRecord;
 import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayRequest;

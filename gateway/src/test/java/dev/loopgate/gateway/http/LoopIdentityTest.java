@@ -2,8 +2,8 @@ package dev.loopgate.gateway.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.loopgate.gateway.pipeline.CallRecord;
-import dev.loopgate.gateway.pipeline.LoopIdentity;
+import dev.loopgate.gateway.call.CallRecord;
+import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayRequest;
 import dev.loopgate.gateway.testing.GatewayResponse;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.ProviderType;
@@ -17,7 +18,6 @@ import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.SimulatedOptions;
 import dev.loopgate.gateway.config.Timeouts;
-import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.ReceivedRequest;

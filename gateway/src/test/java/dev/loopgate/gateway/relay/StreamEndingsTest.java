@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.loopgate.gateway.pipeline.CallRecord;
-import dev.loopgate.gateway.pipeline.Reply.StreamEnd;
+import dev.loopgate.gateway.call.CallRecord;
+import dev.loopgate.gateway.call.Reply.StreamEnd;
 import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayRequest;

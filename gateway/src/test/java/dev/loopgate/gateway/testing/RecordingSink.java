@@ -1,7 +1,7 @@
 package dev.loopgate.gateway.testing;
 
-import dev.loopgate.gateway.pipeline.CallRecord;
-import dev.loopgate.gateway.pipeline.CallSink;
+import dev.loopgate.gateway.call.CallRecord;
+import dev.loopgate.gateway.call.CallSink;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

@@ -1,11 +1,11 @@
 package dev.loopgate.gateway.provider.anthropic;
 
+import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.Timeouts;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
-import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.provider.ProviderAdapter;
 import dev.loopgate.gateway.provider.TranslatedBody;
 import dev.loopgate.gateway.provider.UpstreamClient;

@@ -10,16 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
-import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ProviderType;
+import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.SimulatedOptions;
 import dev.loopgate.gateway.config.Timeouts;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
-import dev.loopgate.gateway.pipeline.Endpoint;
 import dev.loopgate.gateway.provider.UpstreamRequest;
 import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.testing.AnthropicFixtures;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.Usage;
-import dev.loopgate.gateway.pipeline.CallRecord;
-import dev.loopgate.gateway.pipeline.Reply.StreamEnd;
+import dev.loopgate.gateway.call.CallRecord;
+import dev.loopgate.gateway.call.Reply.StreamEnd;
 import dev.loopgate.gateway.testing.AnthropicFixtures;
 import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;

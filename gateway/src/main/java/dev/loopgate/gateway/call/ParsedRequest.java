@@ -1,4 +1,4 @@
-package dev.loopgate.gateway.pipeline;
+package dev.loopgate.gateway.call;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -32,7 +32,7 @@ public record ParsedRequest(ObjectNode json, String requestedModel, boolean stre
     }
 
     /** The same request with {@code json} changed (by a rule's cap, say). */
-    ParsedRequest withJson(ObjectNode changed, long changedMaxTokens) {
+    public ParsedRequest withJson(ObjectNode changed, long changedMaxTokens) {
         return new ParsedRequest(changed, requestedModel, stream, clientWantsUsage, changedMaxTokens, choices, hasTools,
                 hasImages, jsonMode);
     }

@@ -1,4 +1,4 @@
-package dev.loopgate.gateway.relay;
+package dev.loopgate.gateway.wire;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

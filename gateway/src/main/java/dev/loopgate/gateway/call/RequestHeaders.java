@@ -1,4 +1,4 @@
-package dev.loopgate.gateway.pipeline;
+package dev.loopgate.gateway.call;
 
 /** Names of the loop headers callers send. */
 public final class RequestHeaders {

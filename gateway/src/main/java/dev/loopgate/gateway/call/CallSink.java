@@ -1,4 +1,4 @@
-package dev.loopgate.gateway.pipeline;
+package dev.loopgate.gateway.call;
 
 /**
  * Receives every finished call. Called on the event loop, so an implementation must

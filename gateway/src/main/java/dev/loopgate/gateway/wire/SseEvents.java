@@ -1,4 +1,4 @@
-package dev.loopgate.gateway.relay;
+package dev.loopgate.gateway.wire;
 
 import io.vertx.core.buffer.Buffer;
 
@@ -52,12 +52,12 @@ public final class SseEvents {
         return null;
     }
 
-    static boolean isDone(Buffer buffer, int start, int end) {
+    public static boolean isDone(Buffer buffer, int start, int end) {
         return end - start == DONE.length && startsWith(buffer, start, end, DONE);
     }
 
     /** True when the payload has a {@code "usage"} key whose value is an object, not null. */
-    static boolean mayCarryUsage(Buffer buffer, int start, int end) {
+    public static boolean mayCarryUsage(Buffer buffer, int start, int end) {
         for (int i = start; i <= end - USAGE.length; i++) {
             if (buffer.getByte(i) == '"' && startsWith(buffer, i, end, USAGE)) {
                 int j = i + USAGE.length;

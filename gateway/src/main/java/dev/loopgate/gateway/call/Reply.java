@@ -1,4 +1,4 @@
-package dev.loopgate.gateway.pipeline;
+package dev.loopgate.gateway.call;
 
 import dev.loopgate.budgets.Usage;
 import dev.loopgate.gateway.config.ModelConfig;

@@ -1,4 +1,4 @@
-package dev.loopgate.gateway.pipeline;
+package dev.loopgate.gateway.call;
 
 /** The inbound calls that go through the pipeline, with their upstream path. */
 public enum Endpoint {
