@@ -1,6 +1,8 @@
 package dev.loopgate.gateway.auth;
 
 import dev.loopgate.gateway.config.KeyConfig;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +16,7 @@ import java.util.Optional;
  */
 public final class ApiKeyRegistry {
     private static final String BEARER = "Bearer ";
+    private static final String API_KEY = "x-api-key";
 
     private final KeyConfig[] keys;
     private final byte[][] hashes;
@@ -33,6 +36,26 @@ public final class ApiKeyRegistry {
             return Optional.empty();
         }
         return find(authorization.substring(BEARER.length()).trim());
+    }
+
+    /**
+     * The key a call presents: {@code Authorization: Bearer} (OpenAI's SDKs, Anthropic's auth
+     * token), else {@code x-api-key} (Anthropic's SDKs and API key).
+     */
+    public Optional<KeyConfig> fromHeaders(MultiMap headers) {
+        String authorization = headers.get(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && !authorization.isBlank()) {
+            return fromAuthorization(authorization);
+        }
+        String apiKey = headers.get(API_KEY);
+        return apiKey == null || apiKey.isBlank() ? Optional.empty() : find(apiKey.trim());
+    }
+
+    /** Whether the call presents a key at all, in either header. */
+    public static boolean presentsKey(MultiMap headers) {
+        String authorization = headers.get(HttpHeaders.AUTHORIZATION);
+        String apiKey = headers.get(API_KEY);
+        return authorization != null && !authorization.isBlank() || apiKey != null && !apiKey.isBlank();
     }
 
     public Optional<KeyConfig> find(String presentedKey) {

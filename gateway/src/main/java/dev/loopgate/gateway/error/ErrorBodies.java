@@ -8,7 +8,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Renders errors in OpenAI's shape: {@code {"error":{"message","type","code","param"}}}. */
+/**
+ * Renders errors in each dialect's shape: OpenAI's {@code {"error":{"message","type","code","param"}}}
+ * and Anthropic's {@code {"type":"error","error":{"type","message"}}}, whose message starts with
+ * the gateway's code ({@code budget_exceeded: ...}) since the shape has no field for it.
+ */
 public final class ErrorBodies {
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -22,6 +26,50 @@ public final class ErrorBodies {
     /** The same error as one SSE event, for a stream that can no longer change its status. */
     public static Buffer sseEvent(GatewayException e) {
         return Buffer.buffer("data: " + render(e.code(), e.getMessage(), e.param(), e.problems()) + "\n\n");
+    }
+
+    /** The error in Anthropic's shape. */
+    public static Buffer anthropicJson(GatewayException e) {
+        return Buffer.buffer(renderAnthropic(e));
+    }
+
+    /** The same error as an Anthropic {@code error} event, with its {@code event:} line (the SDKs need it). */
+    public static Buffer anthropicSseEvent(GatewayException e) {
+        return Buffer.buffer("event: error\ndata: " + renderAnthropic(e) + "\n\n");
+    }
+
+    /** Anthropic's error type for a status, as its API uses them. */
+    static String anthropicType(int status) {
+        return switch (status) {
+            case 400, 405, 408, 417, 431, 505 -> "invalid_request_error";
+            case 401 -> "authentication_error";
+            case 402 -> "billing_error";
+            case 403 -> "permission_error";
+            case 404 -> "not_found_error";
+            case 413 -> "request_too_large";
+            case 429 -> "rate_limit_error";
+            case 529 -> "overloaded_error";
+            case 504 -> "timeout_error";
+            default -> "api_error";
+        };
+    }
+
+    private static String renderAnthropic(GatewayException e) {
+        StringWriter out = new StringWriter(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("type", "error");
+            g.writeObjectFieldStart("error");
+            g.writeStringField("type", anthropicType(e.code().status()));
+            String message = e.code().code() + ": " + e.getMessage();
+            g.writeStringField("message", e.problems().isEmpty() ? message
+                    : message + " " + String.join("; ", e.problems()));
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException failure) {
+            throw new UncheckedIOException(failure);
+        }
+        return out.toString();
     }
 
     static String render(ErrorCode code, String message, String param, List<String> problems) {

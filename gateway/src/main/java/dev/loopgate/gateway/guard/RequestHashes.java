@@ -9,7 +9,7 @@ import java.util.HexFormat;
 
 /**
  * What makes two calls "the same request" for the no-progress breaker: the requested
- * model, the messages and the tools. Sampling settings, stream flags and metadata do
+ * model, the messages (with Anthropic's system prompt) and the tools. Sampling settings, stream flags and metadata do
  * not count: a loop that only changes its temperature is still stuck.
  */
 public final class RequestHashes {
@@ -28,6 +28,11 @@ public final class RequestHashes {
         sha.update(json.path("tools").toString().getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(json.path("input").toString().getBytes(StandardCharsets.UTF_8));
+        if (json.has("system")) {
+            // Anthropic's system prompt lives beside the messages
+            sha.update((byte) 0);
+            sha.update(json.get("system").toString().getBytes(StandardCharsets.UTF_8));
+        }
         return HexFormat.of().formatHex(sha.digest(), 0, HASH_BYTES);
     }
 

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.http;
 
+import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.error.ErrorBodies;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -79,6 +80,15 @@ final class ErrorResponses {
     }
 
     static void send(HttpServerResponse response, MultiMap headers, Throwable failure) {
+        send(response, headers, failure, Dialect.OPENAI);
+    }
+
+    /** The dialect a path's errors are written in: Anthropic's under {@code /v1/messages}, else OpenAI's. */
+    static Dialect dialectOf(String path) {
+        return path != null && path.startsWith("/v1/messages") ? Dialect.ANTHROPIC : Dialect.OPENAI;
+    }
+
+    static void send(HttpServerResponse response, MultiMap headers, Throwable failure, Dialect dialect) {
         GatewayException error = asGatewayException(failure);
         String requestId = headers.get("x-request-id");
         if (error.code() == ErrorCode.INTERNAL) {
@@ -96,6 +106,6 @@ final class ErrorResponses {
             response.putHeader(HttpHeaders.RETRY_AFTER, "1");
         }
         response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        response.end(ErrorBodies.json(error));
+        response.end(dialect == Dialect.ANTHROPIC ? ErrorBodies.anthropicJson(error) : ErrorBodies.json(error));
     }
 }

@@ -108,7 +108,7 @@ final class GatewayVerticle extends VerticleBase {
     private Router router(Pipeline pipeline) {
         Router router = Router.router(vertx);
         BodyHandler body = BodyHandler.create(false).setBodyLimit(runtime.config().server().maxBodyBytes());
-        for (Endpoint endpoint : List.of(Endpoint.CHAT_COMPLETIONS, Endpoint.EMBEDDINGS)) {
+        for (Endpoint endpoint : Endpoint.values()) {
             ProxyHandler proxy = new ProxyHandler(endpoint, pipeline);
             String path = "/v1" + endpoint.upstreamPath();
             // Vert.x wants a route's body handler before its own handlers, so the checks made on the head come first on a route of their own
@@ -150,7 +150,8 @@ final class GatewayVerticle extends VerticleBase {
             ErrorResponses.send(ctx.response(), headers(ctx), new GatewayException(ErrorCode.INVALID_REQUEST,
                     "The request body could not be read: " + ctx.failure().getMessage()));
         });
-        router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), headers(ctx), ctx.failure()));
+        router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), headers(ctx), ctx.failure(),
+                ErrorResponses.dialectOf(ctx.request().path())));
         return router;
     }
 
@@ -158,7 +159,8 @@ final class GatewayVerticle extends VerticleBase {
         return ctx -> {
             String detail = code == ErrorCode.NOT_FOUND || code == ErrorCode.METHOD_NOT_ALLOWED
                     ? message + " (" + ctx.request().method() + " " + ctx.request().path() + ")" : message;
-            ErrorResponses.send(ctx.response(), headers(ctx), new GatewayException(code, detail));
+            ErrorResponses.send(ctx.response(), headers(ctx), new GatewayException(code, detail),
+                    ErrorResponses.dialectOf(ctx.request().path()));
         };
     }
 

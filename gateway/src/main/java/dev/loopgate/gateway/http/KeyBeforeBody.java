@@ -3,7 +3,6 @@ package dev.loopgate.gateway.http;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.config.KeyConfig;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
@@ -24,7 +23,7 @@ final class KeyBeforeBody implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        Optional<KeyConfig> key = keys.fromAuthorization(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+        Optional<KeyConfig> key = keys.fromHeaders(ctx.request().headers());
         if (key.isPresent() && key.get().role().callsModels()) {
             ctx.next();
             return;

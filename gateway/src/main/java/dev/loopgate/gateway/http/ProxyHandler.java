@@ -31,7 +31,7 @@ final class ProxyHandler implements Handler<RoutingContext> {
                     write(exchange, complete);
                 }
             } else {
-                ErrorResponses.send(ctx.response(), exchange.responseHeaders(), done.cause());
+                ErrorResponses.send(ctx.response(), exchange.responseHeaders(), done.cause(), endpoint.dialect());
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
+import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.error.ErrorCode;
@@ -18,12 +19,12 @@ public final class AuthenticateStage implements Stage {
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        String authorization = exchange.requestHeaders().get(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || authorization.isBlank()) {
-            throw new GatewayException(ErrorCode.INVALID_API_KEY,
-                    "No API key provided. Send your loop key as 'Authorization: Bearer <key>'.");
+        if (!ApiKeyRegistry.presentsKey(exchange.requestHeaders())) {
+            throw new GatewayException(ErrorCode.INVALID_API_KEY, "No API key provided. Send your loop key as"
+                    + " 'Authorization: Bearer <key>'" + (exchange.endpoint().dialect() == Dialect.ANTHROPIC
+                            ? " or 'x-api-key: <key>'." : "."));
         }
-        KeyConfig key = keys.fromAuthorization(authorization).orElseThrow(() -> new GatewayException(
+        KeyConfig key = keys.fromHeaders(exchange.requestHeaders()).orElseThrow(() -> new GatewayException(
                 ErrorCode.INVALID_API_KEY, "Incorrect API key provided."));
         if (!key.role().callsModels()) {
             throw new GatewayException(ErrorCode.FORBIDDEN,

@@ -1,6 +1,5 @@
 package dev.loopgate.gateway.pipeline;
 
-import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.Context;
@@ -35,8 +34,10 @@ public final class EstimateTokensStage implements Stage {
     }
 
     private long count(Exchange exchange) {
-        return exchange.endpoint() == Endpoint.CHAT_COMPLETIONS
-                ? estimator.chatPromptTokens(exchange.request().json())
-                : estimator.embeddingInputTokens(exchange.request().json());
+        return switch (exchange.endpoint()) {
+            case CHAT_COMPLETIONS -> estimator.chatPromptTokens(exchange.request().json());
+            case EMBEDDINGS -> estimator.embeddingInputTokens(exchange.request().json());
+            case MESSAGES -> estimator.messagesPromptTokens(exchange.request().json());
+        };
     }
 }

@@ -53,7 +53,7 @@ public final class RouteStage implements Stage {
     /** Lowers (or sets) the request's output limit to the rule's cap, in whichever field the caller uses. */
     private static void capMaxTokens(Exchange exchange, int cap) {
         ParsedRequest request = exchange.request();
-        if (cap == RouteDecision.NO_CAP || exchange.endpoint() != Endpoint.CHAT_COMPLETIONS
+        if (cap == RouteDecision.NO_CAP || exchange.endpoint() == Endpoint.EMBEDDINGS
                 || request.maxTokens() != ParsedRequest.ABSENT && request.maxTokens() <= cap) {
             return;
         }

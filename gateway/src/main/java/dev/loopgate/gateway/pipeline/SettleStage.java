@@ -6,6 +6,7 @@ import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.Reservation;
 import dev.loopgate.budgets.ledger.SettleResult;
 import dev.loopgate.budgets.ledger.Settlement;
+import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.error.ErrorCode;
@@ -13,6 +14,7 @@ import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.tokens.TokenEstimator;
+import dev.loopgate.gateway.wire.AnthropicUsage;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -85,8 +87,10 @@ public final class SettleStage implements Stage {
                 charged = new Reply.Streamed(streamed.end(), counted(exchange, streamed.text()), streamed.servedBy(),
                         streamed.text());
             } else if (reply instanceof Reply.Complete complete && complete.status() / 100 == 2) {
+                CharSequence generated = exchange.endpoint().dialect() == Dialect.ANTHROPIC
+                        ? AnthropicUsage.generatedText(complete.body()) : generatedText(complete.body());
                 charged = new Reply.Complete(complete.status(), complete.contentType(), complete.body(),
-                        counted(exchange, generatedText(complete.body())), complete.servedBy());
+                        counted(exchange, generated), complete.servedBy());
             }
         }
         long cost = charged.servedBy().price().costNanos(charged.usage());

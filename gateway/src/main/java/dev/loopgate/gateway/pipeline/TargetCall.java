@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.error.ErrorCode;
@@ -13,7 +14,11 @@ import dev.loopgate.gateway.provider.UpstreamFailure;
 import dev.loopgate.gateway.provider.UpstreamRequest;
 import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.relay.BodyReader;
+import dev.loopgate.gateway.relay.AnthropicStreamEvents;
+import dev.loopgate.gateway.relay.OpenAiStreamEvents;
+import dev.loopgate.gateway.relay.StreamEvents;
 import dev.loopgate.gateway.relay.StreamRelay;
+import dev.loopgate.gateway.wire.AnthropicUsage;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -43,7 +48,7 @@ final class TargetCall {
         long deadline = System.nanoTime() + adapter.timeouts().total().toNanos();
         UpstreamRequest request = new UpstreamRequest(exchange.endpoint(), exchange.request().json(),
                 model.upstreamName(), model.maxOutputTokens(), exchange.request().stream(), exchange.requestId(),
-                attempts.abandoned.future());
+                exchange.requestHeaders(), attempts.abandoned.future());
         return adapter.send(request).recover(TargetCall::classified).compose(response -> {
             if (attempts.clientGone()) {
                 response.cancel();
@@ -58,7 +63,8 @@ final class TargetCall {
                 Future<Reply> answered = exchange.request().stream()
                         ? relay(attempts, response, idleMs, deadline, model)
                         : BodyReader.read(vertx, response, idleMs, deadline, UpstreamResponse.MAX_ANSWER_BYTES).map(body ->
-                                new Reply.Complete(status, response.contentType(), body, usageOf(body), model));
+                                new Reply.Complete(status, response.contentType(), body,
+                                        usageOf(exchange.endpoint().dialect(), body), model));
                 return answered.recover(TargetCall::classified);
             }
             return BodyReader.read(vertx, response, idleMs, deadline, UpstreamResponse.MAX_ERROR_BYTES)
@@ -69,8 +75,10 @@ final class TargetCall {
     private Future<Reply> relay(Attempts attempts, UpstreamResponse response, long idleMs, long deadline,
             ModelConfig model) {
         Exchange exchange = attempts.exchange;
+        StreamEvents events = exchange.endpoint().dialect() == Dialect.ANTHROPIC ? new AnthropicStreamEvents()
+                : new OpenAiStreamEvents(exchange.request().clientWantsUsage());
         StreamRelay relay = new StreamRelay(vertx, exchange.response(), response, exchange.responseHeaders(),
-                exchange.request().clientWantsUsage(), idleMs, deadline, exchange.streamCapture());
+                events, idleMs, deadline, exchange.streamCapture());
         attempts.relaying(relay);
         return relay.run().map(result -> new Reply.Streamed(result.end(), result.usage(), model, result.text()));
     }
@@ -117,7 +125,10 @@ final class TargetCall {
         return Future.failedFuture(failure instanceof UpstreamException e ? UpstreamFailure.of(e) : failure);
     }
 
-    private static Usage usageOf(Buffer body) {
+    private static Usage usageOf(Dialect dialect, Buffer body) {
+        if (dialect == Dialect.ANTHROPIC) {
+            return AnthropicUsage.read(body);
+        }
         try {
             OpenAiWire.UsageChunk found = OpenAiWire.readUsage(body);
             return found == null ? Usage.NONE : found.usage();

@@ -1,6 +1,9 @@
 package dev.loopgate.gateway.provider;
 
+import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Timeouts;
 import dev.loopgate.gateway.wire.OpenAiWire;
@@ -33,6 +36,12 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
+        if (request.endpoint().dialect() != Dialect.OPENAI) {
+            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Model '"
+                    + request.upstreamModel() + "' is served by the OpenAI-compatible provider '" + config.name()
+                    + "', which cannot take " + request.endpoint().upstreamPath() + " calls; route them to an"
+                    + " anthropic provider.", "model"));
+        }
         int outputCap = request.endpoint() == Endpoint.CHAT_COMPLETIONS ? request.defaultMaxTokens() : 0;
         Buffer body = OpenAiWire.requestBody(request.body(), request.upstreamModel(), request.stream(), outputCap);
         return http.post(request.endpoint().upstreamPath(), UpstreamClient.callHeaders(request), body,

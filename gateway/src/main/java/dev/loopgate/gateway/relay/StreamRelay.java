@@ -2,12 +2,10 @@ package dev.loopgate.gateway.relay;
 
 import dev.loopgate.budgets.Usage;
 import dev.loopgate.gateway.call.Reply.StreamEnd;
-import dev.loopgate.gateway.error.ErrorBodies;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.provider.UpstreamException;
 import dev.loopgate.gateway.provider.UpstreamResponse;
-import dev.loopgate.gateway.wire.OpenAiWire;
 import dev.loopgate.gateway.wire.SseEvents;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -17,15 +15,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.streams.ReadStream;
-import java.io.IOException;
 import java.util.List;
 
 /**
  * Relays one upstream SSE stream to the client event by event, as events complete,
- * with backpressure both ways. It reads only the {@code data:} payloads that carry
- * usage, drops the usage-only chunk the client did not ask for, and never lets a
- * failed stream look finished: without the upstream's {@code [DONE]} the client gets
- * an error event instead.
+ * with backpressure both ways. What it reads of each event, which it keeps from the
+ * client and when the answer is complete is its dialect's ({@link StreamEvents}); it never
+ * lets a failed stream look finished: without the upstream's end the client gets an error
+ * event instead.
  *
  * <p>Nothing is sent to the client until the first event is ready, so a stream that
  * fails before that fails this relay's future and the caller may try another target.
@@ -42,15 +39,12 @@ public final class StreamRelay {
     public record Result(StreamEnd end, Usage usage, CharSequence text) {
     }
 
-    /** Beyond this much streamed text, counting stops growing memory; the count is then a lower bound. */
-    static final int MAX_COUNTED_CHARS = 4 * 1024 * 1024;
-
     private final Vertx vertx;
     private final HttpServerResponse client;
     private final UpstreamResponse upstream;
     private final ReadStream<Buffer> source;
     private final MultiMap headers;
-    private final boolean clientWantsUsage;
+    private final StreamEvents events;
     private final long idleMs;
     private final long deadlineNanos;
     private final Promise<Result> result = Promise.promise();
@@ -58,9 +52,6 @@ public final class StreamRelay {
 
     private Buffer pending;
     private boolean committed;
-    private boolean sawDone;
-    private Usage usage = Usage.NONE;
-    private final StringBuilder text = new StringBuilder();
     private long idleTimer = -1;
     private long totalTimer = -1;
 
@@ -69,13 +60,13 @@ public final class StreamRelay {
      *        repeat), or null
      */
     public StreamRelay(Vertx vertx, HttpServerResponse client, UpstreamResponse upstream, MultiMap headers,
-            boolean clientWantsUsage, long idleMs, long deadlineNanos, List<byte[]> capture) {
+            StreamEvents events, long idleMs, long deadlineNanos, List<byte[]> capture) {
         this.vertx = vertx;
         this.client = client;
         this.upstream = upstream;
         this.source = upstream.body();
         this.headers = headers;
-        this.clientWantsUsage = clientWantsUsage;
+        this.events = events;
         this.idleMs = idleMs;
         this.deadlineNanos = deadlineNanos;
         this.capture = capture;
@@ -106,7 +97,7 @@ public final class StreamRelay {
         int keepFrom = 0;
         int end;
         while ((end = SseEvents.endOfEvent(data, start, length)) >= 0) {
-            if (isDroppedUsageChunk(data, start, end)) {
+            if (events.read(data, start, end)) {
                 write(data, keepFrom, start);
                 keepFrom = end;
             }
@@ -114,40 +105,6 @@ public final class StreamRelay {
         }
         write(data, keepFrom, start);
         pending = start < length ? Buffer.buffer(length - start).appendBuffer(data, start, length - start) : null;
-    }
-
-    /** Reads the event's payload as far as needed; true when it is a usage-only chunk the client did not want. */
-    private boolean isDroppedUsageChunk(Buffer data, int start, int end) {
-        int[] payload = SseEvents.dataPayload(data, start, end);
-        if (payload == null) {
-            return false;
-        }
-        if (SseEvents.isDone(data, payload[0], payload[1])) {
-            sawDone = true;
-            return false;
-        }
-        boolean mayCarryUsage = SseEvents.mayCarryUsage(data, payload[0], payload[1]);
-        boolean countText = usage == Usage.NONE && text.length() < MAX_COUNTED_CHARS;
-        if (!mayCarryUsage && !countText) {
-            return false;
-        }
-        try {
-            byte[] json = data.getBytes(payload[0], payload[1]);
-            if (countText) {
-                OpenAiWire.appendGeneratedText(json, 0, json.length, text);
-            }
-            if (!mayCarryUsage) {
-                return false;
-            }
-            OpenAiWire.UsageChunk found = OpenAiWire.readUsage(json, 0, json.length);
-            if (found == null) {
-                return false;
-            }
-            usage = found.usage();
-            return found.usageOnly() && !clientWantsUsage;
-        } catch (IOException malformed) {
-            return false;
-        }
     }
 
     private void write(Buffer data, int from, int to) {
@@ -185,13 +142,18 @@ public final class StreamRelay {
         if (pending != null) {
             // A last event without its blank line: judge it as complete.
             int length = pending.length();
-            if (!isDroppedUsageChunk(pending, 0, length)) {
+            if (!events.read(pending, 0, length)) {
                 write(pending, 0, length);
                 write(Buffer.buffer("\n\n"), 0, 2);
             }
             pending = null;
         }
-        if (!sawDone) {
+        if (events.failedInBand()) {
+            client.end();
+            finish(StreamEnd.UPSTREAM_FAILED);
+            return;
+        }
+        if (!events.completed()) {
             onUpstreamFailed(ErrorCode.UPSTREAM_ERROR, UpstreamException.Kind.CONNECTION_LOST,
                     "the upstream ended the stream before it finished");
             return;
@@ -211,7 +173,7 @@ public final class StreamRelay {
         } else {
             // Bytes reached the client: bound to this upstream; end with an error event, never [DONE].
             if (!client.closed()) {
-                client.end(ErrorBodies.sseEvent(new GatewayException(code, "The stream was interrupted: " + why + ".")));
+                client.end(events.failureEvent(new GatewayException(code, "The stream was interrupted: " + why + ".")));
             }
             finish(StreamEnd.UPSTREAM_FAILED);
         }
@@ -239,7 +201,7 @@ public final class StreamRelay {
 
     private void finish(StreamEnd end) {
         cancelTimers();
-        result.tryComplete(new Result(end, usage, text));
+        result.tryComplete(new Result(end, events.usage(), events.text()));
     }
 
     /** True once a byte of this stream was written to the client: from then on it cannot change target. */

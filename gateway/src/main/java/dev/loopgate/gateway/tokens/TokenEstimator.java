@@ -40,6 +40,36 @@ public final class TokenEstimator {
         return tokens;
     }
 
+    /**
+     * Prompt tokens of an Anthropic Messages request: the system prompt, every message's
+     * blocks (text, tool calls and results, thinking; images and documents at a flat rate) and
+     * the tool definitions.
+     */
+    public long messagesPromptTokens(JsonNode request) {
+        long tokens = REPLY_PRIMING_TOKENS + blocks(request.path("system"));
+        for (JsonNode message : request.path("messages")) {
+            tokens += TOKENS_PER_MESSAGE + blocks(message.path("content"));
+        }
+        return tokens + structure(request.get("tools"));
+    }
+
+    private long blocks(JsonNode content) {
+        if (content.isTextual()) {
+            return text(content);
+        }
+        long tokens = 0;
+        for (JsonNode block : content) {
+            switch (block.path("type").asText("")) {
+                case "image", "document" -> tokens += TOKENS_PER_IMAGE;
+                case "tool_use", "server_tool_use" -> tokens += text(block.path("name")) + structure(block.get("input"));
+                case "tool_result" -> tokens += blocks(block.path("content"));
+                case "thinking" -> tokens += text(block.path("thinking"));
+                default -> tokens += text(block.path("text"));
+            }
+        }
+        return tokens;
+    }
+
     /** Tokens of an embeddings request's {@code input}: text, texts, or token arrays. */
     public long embeddingInputTokens(JsonNode request) {
         JsonNode input = request.path("input");

@@ -32,11 +32,7 @@ public final class OpenAiWire {
                     ? existing : body.putObject("stream_options");
             options.put("include_usage", true);
         }
-        try {
-            return Buffer.buffer(Json.MAPPER.writeValueAsBytes(body));
-        } catch (IOException e) {
-            throw new IllegalStateException("a parsed JSON tree always serialises", e);
-        }
+        return Json.bytes(body);
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.TestUpstream;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -280,7 +281,7 @@ public abstract class ProviderContract {
         upstream.answer(silence());
         Promise<Void> abandoned = Promise.promise();
         Future<UpstreamResponse> sent = adapter().send(new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, chatBody(false),
-                upstreamModel(), 1024, false, "req-contract-left", abandoned.future()));
+                upstreamModel(), 1024, false, "req-contract-left", MultiMap.caseInsensitiveMultiMap(), abandoned.future()));
         ReceivedRequest received = upstream.awaitRequests(1).get(0);
 
         vertx.runOnContext(v -> abandoned.complete());
@@ -334,7 +335,7 @@ public abstract class ProviderContract {
     }
 
     private UpstreamRequest request(ObjectNode body, boolean stream) {
-        return new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, body, upstreamModel(), 1024, stream, "req-contract",
+        return new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, body, upstreamModel(), 1024, stream, "req-contract", MultiMap.caseInsensitiveMultiMap(),
                 Promise.<Void>promise().future());
     }
 

@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.provider.anthropic;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Secret;
@@ -12,6 +13,7 @@ import dev.loopgate.gateway.provider.UpstreamClient;
 import dev.loopgate.gateway.provider.UpstreamRequest;
 import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.provider.WholeBody;
+import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -21,10 +23,11 @@ import java.net.URI;
 import java.time.Clock;
 
 /**
- * A provider that speaks Anthropic Messages ({@code POST /messages}). Calls arrive and
- * leave in OpenAI's wire format: the request is translated before it is sent, and the
- * answer, stream, or error is translated as it is read, so the rest of the gateway sees
- * an OpenAI-compatible upstream.
+ * A provider that speaks Anthropic Messages ({@code POST /messages}). A Messages call (its
+ * native dialect) goes through as the caller sent it but for {@code model}, with the caller's
+ * {@code anthropic-version} and {@code anthropic-beta}, and its answer comes back untouched.
+ * A chat completion is translated: the request before it is sent, and the answer, stream, or
+ * error as it is read, so the rest of the gateway sees an OpenAI-compatible upstream.
  */
 public final class AnthropicAdapter implements ProviderAdapter {
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com/v1");
@@ -57,6 +60,9 @@ public final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
+        if (request.endpoint() == Endpoint.MESSAGES) {
+            return passThrough(request);
+        }
         if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
             return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Model '"
                     + request.upstreamModel() + "' is served by the Anthropic provider '" + config.name()
@@ -73,6 +79,24 @@ public final class AnthropicAdapter implements ProviderAdapter {
         MultiMap headers = UpstreamClient.callHeaders(request).set("anthropic-version", API_VERSION);
         return http.post("/messages", headers, translated.bytes(), request.abandoned())
                 .map(raw -> answer(raw, request.stream(), translated.jsonTool()));
+    }
+
+    /** The caller's Messages body with only {@code model} changed, its answer and stream as they come. */
+    private Future<UpstreamResponse> passThrough(UpstreamRequest request) {
+        ObjectNode body = request.body();
+        body.put("model", request.upstreamModel());
+        MultiMap headers = UpstreamClient.callHeaders(request)
+                .set("anthropic-version", header(request, "anthropic-version", API_VERSION));
+        String betas = request.clientHeaders() == null ? null : request.clientHeaders().get("anthropic-beta");
+        if (betas != null && !betas.isBlank()) {
+            headers.set("anthropic-beta", betas);
+        }
+        return http.post("/messages", headers, Json.bytes(body), request.abandoned());
+    }
+
+    private static String header(UpstreamRequest request, String name, String otherwise) {
+        String value = request.clientHeaders() == null ? null : request.clientHeaders().get(name);
+        return value == null || value.isBlank() ? otherwise : value;
     }
 
     private UpstreamResponse answer(UpstreamResponse raw, boolean stream, String jsonTool) {

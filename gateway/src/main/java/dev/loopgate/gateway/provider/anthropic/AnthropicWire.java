@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.wire.AnthropicUsage;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -132,16 +134,13 @@ public final class AnthropicWire {
      * cache reads as {@code cached_tokens} and cache writes as Loopgate's {@code cache_write_tokens}.
      */
     public static ObjectNode usage(JsonNode anthropic) {
-        long input = anthropic.path("input_tokens").asLong(0);
-        long written = anthropic.path("cache_creation_input_tokens").asLong(0);
-        long read = anthropic.path("cache_read_input_tokens").asLong(0);
-        long output = anthropic.path("output_tokens").asLong(0);
-        long prompt = input + written + read;
+        Usage counted = AnthropicUsage.of(anthropic);
         ObjectNode usage = Json.MAPPER.createObjectNode()
-                .put("prompt_tokens", prompt)
-                .put("completion_tokens", output)
-                .put("total_tokens", prompt + output);
-        usage.putObject("prompt_tokens_details").put("cached_tokens", read).put("cache_write_tokens", written);
+                .put("prompt_tokens", counted.promptTokens())
+                .put("completion_tokens", counted.completionTokens())
+                .put("total_tokens", counted.totalTokens());
+        usage.putObject("prompt_tokens_details").put("cached_tokens", counted.cachedPromptTokens())
+                .put("cache_write_tokens", counted.cacheWriteTokens());
         return usage;
     }
 

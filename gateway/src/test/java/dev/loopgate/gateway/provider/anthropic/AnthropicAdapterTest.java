@@ -27,6 +27,7 @@ import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.SseText;
 import dev.loopgate.gateway.testing.TestUpstream;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -115,7 +116,7 @@ class AnthropicAdapterTest {
         ObjectNode body = (ObjectNode) Fixtures.parse("{\"model\":\"claude\",\"input\":\"billing\"}");
 
         Throwable failure = failure(adapter.send(new UpstreamRequest(Endpoint.EMBEDDINGS, body,
-                "claude-sonnet-4-5-20250929", 1024, false, "req-emb", Promise.<Void>promise().future())));
+                "claude-sonnet-4-5-20250929", 1024, false, "req-emb", MultiMap.caseInsensitiveMultiMap(), Promise.<Void>promise().future())));
 
         GatewayException refused = assertInstanceOf(GatewayException.class, failure);
         assertEquals(ErrorCode.INVALID_REQUEST, refused.code());
@@ -128,7 +129,7 @@ class AnthropicAdapterTest {
                 {"model":"mid","n":3,"messages":[{"role":"user","content":"Three takes, please."}]}""");
 
         Throwable failure = failure(adapter.send(new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, body,
-                "claude-sonnet-4-5-20250929", 1024, false, "req-n", Promise.<Void>promise().future())));
+                "claude-sonnet-4-5-20250929", 1024, false, "req-n", MultiMap.caseInsensitiveMultiMap(), Promise.<Void>promise().future())));
 
         assertEquals("n", assertInstanceOf(GatewayException.class, failure).param());
         assertEquals(List.of(), upstream.received());
@@ -143,7 +144,7 @@ class AnthropicAdapterTest {
 
     private static UpstreamRequest chat(boolean stream) {
         return new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, chatBody(stream), "claude-sonnet-4-5-20250929", 1024,
-                stream, "req-1", Promise.<Void>promise().future());
+                stream, "req-1", MultiMap.caseInsensitiveMultiMap(), Promise.<Void>promise().future());
     }
 
     private static ObjectNode chatBody(boolean stream) {
