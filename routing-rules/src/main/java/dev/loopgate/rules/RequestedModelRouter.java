@@ -14,9 +14,13 @@ public final class RequestedModelRouter {
     public static final String RULE_AUTO = "model:auto";
     public static final String RULE_TIER = "model:tier";
     public static final String RULE_MODEL = "model:explicit";
+    /** The rule of a call whose requested name an alias stood for. */
+    public static final String RULE_ALIAS = "model:alias";
 
     private final TierTable table;
     private final String validNames;
+    private final List<Glob> aliasNames = new ArrayList<>();
+    private final List<String> aliasTargets = new ArrayList<>();
 
     public RequestedModelRouter(TierTable table) {
         this.table = table;
@@ -24,7 +28,12 @@ public final class RequestedModelRouter {
         names.add(TierTable.AUTO);
         names.addAll(new TreeSet<>(table.tiers().keySet()));
         names.addAll(new TreeSet<>(table.models()));
+        names.addAll(table.aliases().keySet());
         this.validNames = String.join(", ", names);
+        table.aliases().forEach((name, target) -> {
+            aliasNames.add(Glob.compile(name));
+            aliasTargets.add(target);
+        });
     }
 
     /** The decision for a requested model, or empty when the name is neither a tier nor a model. */
@@ -39,7 +48,19 @@ public final class RequestedModelRouter {
         if (table.models().contains(requested)) {
             return Optional.of(new RouteDecision(null, RULE_MODEL, List.of(requested)));
         }
-        return Optional.empty();
+        String target = aliasTarget(requested);
+        return target == null ? Optional.empty() : route(target)
+                .map(decision -> new RouteDecision(decision.tier(), RULE_ALIAS, decision.targets()));
+    }
+
+    /** What the first alias matching {@code requested} stands for, or null. */
+    public String aliasTarget(String requested) {
+        for (int i = 0; i < aliasNames.size(); i++) {
+            if (aliasNames.get(i).matches(requested)) {
+                return aliasTargets.get(i);
+            }
+        }
+        return null;
     }
 
     /** Every name a caller may put in {@code model}, for error messages. */

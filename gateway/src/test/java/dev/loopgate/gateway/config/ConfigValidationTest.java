@@ -111,7 +111,10 @@ class ConfigValidationTest {
                 change("an unknown top-level section is rejected",
                         "default_tier: mid", "default_tier: mid\nserverr: {}",
                         "serverr: unknown field 'serverr' (expected one of: server, redis, audit, providers, models,"
-                                + " tiers, default_tier, rules, budgets, breakers, retry, health, keys)"),
+                                + " tiers, default_tier, aliases, rules, budgets, breakers, retry, health, keys)"),
+                change("an alias naming nothing configured is rejected with what it may name",
+                        "default_tier: mid", "default_tier: mid\naliases: { \"claude-*\": sonnet }",
+                        "aliases.claude-*: must name auto, a tier (frontier, mid, light) or a model, got 'sonnet'"),
                 // environment
                 change("a variable that is not set is reported with its name and path",
                         "api_key: sk-test-0000", "api_key: ${" + UNSET_VARIABLE + "}",

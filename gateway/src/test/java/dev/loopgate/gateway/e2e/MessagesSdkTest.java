@@ -46,6 +46,7 @@ class MessagesSdkTest {
               sonnet: { provider: claude, name: claude-sonnet-4-5-20250929, input: 3.0, output: 15.0,
                         cache_read: 0.3, cache_write: 3.75 }
             tiers: { mid: [sonnet] }
+            aliases: { "claude-sonnet-*": mid, "claude-haiku-*": sonnet }
             rules: []
             budgets:
               loops:
@@ -107,6 +108,26 @@ class MessagesSdkTest {
         assertEquals("claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27",
                 received.header("anthropic-beta"));
         assertEquals("2023-06-01", received.header("anthropic-version"));
+    }
+
+    @Test
+    void theConcreteModelNamesAClientAsksForAreAliasesAndTheRequestedNameIsAudited() {
+        claude.answer(AnthropicFixtures.answer(200, AnthropicFixtures.TEXT, null));
+        GatewayResponse aliased = gateway.post("/v1/messages", """
+                {"model":"claude-sonnet-4-5-20250929","max_tokens":64,"messages":[{"role":"user","content":"Go"}]}""")
+                .loop("alias-loop").header("X-Request-Id", "alias-call").send();
+        assertEquals(200, aliased.status(), aliased.body());
+        assertEquals("mid", aliased.header("x-loopgate-tier"));
+        assertEquals("model:alias", aliased.header("x-loopgate-rule"));
+        assertEquals("claude-sonnet-4-5-20250929", claude.onlyRequest().json().path("model").asText());
+        assertEquals("claude-sonnet-4-5-20250929", gateway.sink().await("alias-call").requestedModel(),
+                "the name asked for is recorded");
+
+        GatewayResponse unknown = gateway.post("/v1/messages", """
+                {"model":"claude-opus-4-5","max_tokens":64,"messages":[{"role":"user","content":"Go"}]}""")
+                .loop("alias-loop").send();
+        assertEquals(400, unknown.status());
+        assertTrue(unknown.json().path("error").path("message").asText().contains("claude-sonnet-*"), unknown.body());
     }
 
     @Test

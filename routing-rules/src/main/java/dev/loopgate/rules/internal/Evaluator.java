@@ -2,9 +2,11 @@ package dev.loopgate.rules.internal;
 
 import dev.loopgate.rules.Decision;
 import dev.loopgate.rules.Explanation;
+import dev.loopgate.rules.Glob;
 import dev.loopgate.rules.RejectDecision;
 import dev.loopgate.rules.RequestFacts;
 import dev.loopgate.rules.RequestedModelRouter;
+import dev.loopgate.rules.RouteDecision;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.TierTable;
 import java.util.ArrayList;
@@ -22,6 +24,8 @@ public final class Evaluator {
     final CompiledRule[] rules;
     final TierTable tiers;
     private final Map<String, Destination> requested = new HashMap<>();
+    private final List<Glob> aliases = new ArrayList<>();
+    private final List<Destination> aliased = new ArrayList<>();
     private final String validNames;
     private final List<String> ids;
 
@@ -37,6 +41,10 @@ public final class Evaluator {
             router.route(name).ifPresent(d -> requested.putIfAbsent(name, Destination.of(tiers, d)));
         }
         this.validNames = router.validNames();
+        tiers.aliases().forEach((name, target) -> router.route(target).ifPresent(d -> {
+            aliases.add(Glob.compile(name));
+            aliased.add(Destination.of(tiers, new RouteDecision(d.tier(), RequestedModelRouter.RULE_ALIAS, d.targets())));
+        }));
         List<String> list = new ArrayList<>();
         for (CompiledRule rule : this.rules) {
             list.add(rule.id);
@@ -78,9 +86,21 @@ public final class Evaluator {
         return tiers;
     }
 
-    /** What the request's {@code model} field asks for, or null when it names nothing configured. */
+    /** What the request's {@code model} field asks for, directly or through an alias, or null when it names nothing configured. */
     Destination requested(String model) {
-        return model == null ? null : requested.get(model);
+        if (model == null) {
+            return null;
+        }
+        Destination exact = requested.get(model);
+        if (exact != null) {
+            return exact;
+        }
+        for (int i = 0; i < aliases.size(); i++) {
+            if (aliases.get(i).matches(model)) {
+                return aliased.get(i);
+            }
+        }
+        return null;
     }
 
     RejectDecision unknownModel(String model) {

@@ -335,7 +335,22 @@ final class ConfigValidator {
         if (!ok || defaultTier == null || models == null) {
             return null;
         }
-        return new TierTable(tiers, defaultTier, models);
+        Map<String, String> aliases = new LinkedHashMap<>();
+        if (raw.aliases() != null) {
+            raw.aliases().forEach((name, target) -> {
+                String path = Problems.field("aliases", name);
+                if (name.isBlank()) {
+                    problems.add("aliases", "an alias needs a name or glob");
+                } else if (target == null || !TierTable.AUTO.equals(target) && !tiers.containsKey(target)
+                        && !models.contains(target)) {
+                    problems.add(path, "must name auto, a tier (" + String.join(", ", tiers.keySet()) + ") or a model,"
+                            + " got " + (target == null ? "nothing" : "'" + target + "'"));
+                } else {
+                    aliases.put(name, target);
+                }
+            });
+        }
+        return new TierTable(tiers, defaultTier, models, aliases);
     }
 
     private List<String> chain(String tier, List<String> raw, Set<String> models) {

@@ -20,6 +20,7 @@ record RawGatewayConfig(
         Map<String, RawModelConfig> models,
         Map<String, List<String>> tiers,
         String defaultTier,
+        Map<String, String> aliases,
         JsonNode rules,
         RawBudgetsConfig budgets,
         RawBreakersConfig breakers,
