@@ -35,6 +35,19 @@ public final class AnthropicRequestParser {
                 false);
     }
 
+    /**
+     * Reads and checks one {@code POST /v1/messages/count_tokens} body: a Messages request
+     * without {@code max_tokens}.
+     */
+    public static ParsedRequest parseCount(Buffer body) {
+        ObjectNode json = RequestJson.parseObject(body);
+        String model = RequestJson.requireString(json, "model");
+        boolean hasImages = checkMessages(json.get("messages"));
+        JsonNode tools = RequestJson.optionalArray(json, "tools");
+        return new ParsedRequest(json, model, false, false, ParsedRequest.ABSENT, 1, tools != null && !tools.isEmpty(),
+                hasImages, false);
+    }
+
     /** Checks the messages; returns whether any of them carries an image or a document. */
     private static boolean checkMessages(JsonNode messages) {
         if (messages == null || messages.isNull()) {

@@ -115,6 +115,11 @@ final class GatewayVerticle extends VerticleBase {
             router.post(path).handler(new KeyBeforeBody(runtime.keys(), proxy)).handler(runtime.bodies());
             router.post(path).handler(body).handler(proxy);
         }
+        CountTokensHandler countTokens = new CountTokensHandler(vertx, runtime.keys(), runtime.config(), providers,
+                runtime.tokens());
+        router.post("/v1/messages/count_tokens").handler(new KeyBeforeBody(runtime.keys(), countTokens))
+                .handler(runtime.bodies());
+        router.post("/v1/messages/count_tokens").handler(body).handler(countTokens);
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
         router.route("/admin/*").handler(RoleAuth.admin(runtime.keys()));
         RoleAuth reports = RoleAuth.reports(runtime.keys());

@@ -12,7 +12,9 @@ import com.anthropic.errors.PermissionDeniedException;
 import com.anthropic.errors.RateLimitException;
 import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.MessageTokensCount;
 import com.anthropic.models.messages.Model;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,6 +130,28 @@ class MessagesSdkTest {
                 .loop("alias-loop").send();
         assertEquals(400, unknown.status());
         assertTrue(unknown.json().path("error").path("message").asText().contains("claude-sonnet-*"), unknown.body());
+    }
+
+    @Test
+    void countTokensIsAnsweredByTheProviderCostsNothingAndIsEstimatedWhenTheProviderCannotAnswer() {
+        claude.answer((vertx, request, received) -> request.response().putHeader("content-type", "application/json")
+                .end("{\"input_tokens\":1234}"));
+        MessageTokensCount counted = withClient("count-loop", client -> client.messages().countTokens(
+                MessageCountTokensParams.builder().model("claude-sonnet-4-5").addUserMessage("How long is this?")
+                        .build()));
+        assertEquals(1234, counted.inputTokens());
+        ReceivedRequest received = claude.onlyRequest();
+        assertTrue(received.path().endsWith("/messages/count_tokens"), received.path());
+        assertEquals("claude-sonnet-4-5-20250929", received.json().path("model").asText());
+        assertEquals("sk-claude-upstream-secret-7f3a", received.header("x-api-key"));
+
+        claude.answer(AnthropicFixtures.answer(500, AnthropicFixtures.ERROR_500, null));
+        MessageTokensCount estimated = withClient("count-loop", client -> client.messages().countTokens(
+                MessageCountTokensParams.builder().model("sonnet").addUserMessage("How long is this?").build()));
+        assertTrue(estimated.inputTokens() > 0 && estimated.inputTokens() < 50, "estimated " + estimated.inputTokens());
+        assertEquals(0, BigDecimal.ZERO.compareTo(spent("count-loop")), "counting is free");
+        assertEquals(0, gateway.request(HttpMethod.GET, "/admin/loops/count-loop").key(GatewayHarness.ADMIN_KEY).send()
+                .json().path("steps").asLong(), "and no step");
     }
 
     @Test

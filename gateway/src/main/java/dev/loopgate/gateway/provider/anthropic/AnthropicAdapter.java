@@ -61,7 +61,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
         if (request.endpoint() == Endpoint.MESSAGES) {
-            return passThrough(request);
+            return sendAsIs("/messages", request);
         }
         if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
             return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Model '"
@@ -81,21 +81,29 @@ public final class AnthropicAdapter implements ProviderAdapter {
                 .map(raw -> answer(raw, request.stream(), translated.jsonTool()));
     }
 
-    /** The caller's Messages body with only {@code model} changed, its answer and stream as they come. */
-    private Future<UpstreamResponse> passThrough(UpstreamRequest request) {
+    /**
+     * Asks the provider how many input tokens a Messages request holds ({@code POST
+     * /messages/count_tokens}), the body as the caller sent it but for {@code model}.
+     */
+    public Future<UpstreamResponse> countTokens(UpstreamRequest request) {
+        return sendAsIs("/messages/count_tokens", request);
+    }
+
+    /** The caller's body with {@code model} changed, with its {@code anthropic-version} and {@code anthropic-beta}. */
+    private Future<UpstreamResponse> sendAsIs(String path, UpstreamRequest request) {
         ObjectNode body = request.body();
         body.put("model", request.upstreamModel());
         MultiMap headers = UpstreamClient.callHeaders(request)
                 .set("anthropic-version", header(request, "anthropic-version", API_VERSION));
-        String betas = request.clientHeaders() == null ? null : request.clientHeaders().get("anthropic-beta");
+        String betas = request.clientHeaders().get("anthropic-beta");
         if (betas != null && !betas.isBlank()) {
             headers.set("anthropic-beta", betas);
         }
-        return http.post("/messages", headers, Json.bytes(body), request.abandoned());
+        return http.post(path, headers, Json.bytes(body), request.abandoned());
     }
 
     private static String header(UpstreamRequest request, String name, String otherwise) {
-        String value = request.clientHeaders() == null ? null : request.clientHeaders().get(name);
+        String value = request.clientHeaders().get(name);
         return value == null || value.isBlank() ? otherwise : value;
     }
 
