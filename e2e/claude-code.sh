@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Claude Code (from npm) as a governed loop: it runs headless through Loopgate against a local
+# upstream that answers as Anthropic does and scripts a short tool-using session. Everything
+# listens on 127.0.0.1 and stops by itself. Prints PASS or FAIL per case; exits 1 on any FAIL.
+#
+#   bash e2e/claude-code.sh            # CLAUDE_CODE_VERSION=latest by default
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/bench/lib.sh"
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+FAILED=0
+result() { if [ "$2" = PASS ]; then echo "PASS $1"; else echo "FAIL $1: $3"; FAILED=1; fi; }
+
+JAR="$ROOT/gateway/target/loopgate.jar"
+[ -f "$JAR" ] || (cd "$ROOT" && mvn -B -q -DskipTests package) || { echo "FAIL build"; exit 1; }
+log "installing @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION:-latest}"
+npm install --prefix "$WORK/npm" --no-audit --no-fund --loglevel=error \
+  "@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION:-latest}" >/dev/null || { echo "FAIL npm install"; exit 1; }
+CLAUDE="$WORK/npm/node_modules/.bin/claude"
+
+UP=$(free_port); GW=$(free_port)
+LOOP_KEY=lg-e2e-loop-key-0001; FINANCE_KEY=lg-e2e-finance-key-0002; ADMIN_KEY=lg-e2e-admin-key-0003
+node "$ROOT/e2e/fake-anthropic.mjs" "$UP" "$WORK/upstream.log" & PIDS+=($!)
+cat > "$WORK/gateway.yaml" <<YAML
+server: { host: 127.0.0.1, port: $GW }
+audit: { url: "jdbc:sqlite:$WORK/audit.db", spool_dir: "$WORK/spool" }
+providers:
+  anthropic: { type: anthropic, base_url: "http://127.0.0.1:$UP/v1", api_key: sk-ant-e2e-upstream }
+models:
+  sonnet: { provider: anthropic, name: claude-sonnet-4-5-20250929, input: 3.0, output: 15.0, max_output_tokens: 64000 }
+  haiku:  { provider: anthropic, name: claude-haiku-4-5-20251001, input: 1.0, output: 5.0, max_output_tokens: 64000 }
+tiers: { frontier: [sonnet], mid: [sonnet], light: [haiku] }
+aliases: { "claude-haiku-*": light, "claude-*": mid }
+rules: []
+budgets:
+  loops:
+    "e2e-broke": { usd: 0.01 }
+keys:
+  - { name: e2e-loop, role: loop, key: $LOOP_KEY }
+  - { name: e2e-finance, role: finance, key: $FINANCE_KEY }
+  - { name: e2e-admin, role: admin, key: $ADMIN_KEY }
+YAML
+java -Xmx512m -jar "$JAR" serve --config "$WORK/gateway.yaml" > "$WORK/gateway.log" 2>&1 & PIDS+=($!)
+wait_http "http://127.0.0.1:$GW/readyz" 60 || { echo "FAIL gateway did not start"; tail -20 "$WORK/gateway.log"; exit 1; }
+
+claude_as() {   # loop prompt output
+  HOME="$WORK/home-$1" ANTHROPIC_BASE_URL="http://127.0.0.1:$GW" ANTHROPIC_AUTH_TOKEN="$LOOP_KEY" \
+    ANTHROPIC_API_KEY="" ANTHROPIC_CUSTOM_HEADERS="X-Loop-Id: $1" DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1 \
+    DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 \
+    timeout 180 "$CLAUDE" -p "$2" --output-format json --allowedTools Bash --max-turns 4 > "$3" 2> "$3.err" < /dev/null
+}
+json_field() { node -e 'let s=require("fs").readFileSync(process.argv[1],"utf8");try{const j=JSON.parse(s);console.log(String(j[process.argv[2]]))}catch(e){console.log("")}' "$1" "$2"; }
+loop_report() {  # loop -> "calls cost"
+  curl -sf -H "Authorization: Bearer $FINANCE_KEY" "http://127.0.0.1:$GW/reports/spend?loop=$1&group_by=loop" \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s).totals;console.log(t.calls+" "+t.cost_usd)})'
+}
+
+# 1. a short session completes, every call audited with its cost
+claude_as e2e-ok "Run 'echo hello-from-loopgate' with the Bash tool and tell me what it printed." "$WORK/ok.json"
+status=$?
+answer=$(json_field "$WORK/ok.json" result)
+if [ $status -ne 0 ] || [[ "$answer" != *hello-from-loopgate* ]]; then
+  result "session completes through the gateway" FAIL "exit $status, result '$answer' $(head -c 300 "$WORK/ok.json.err")"
+else
+  result "session completes through the gateway" PASS
+fi
+report=""
+for _ in $(seq 1 50); do report=$(loop_report e2e-ok); [ "${report%% *}" -ge 2 ] 2>/dev/null && break; sleep 0.2; done
+calls=${report%% *}; cost=${report#* }
+upstream_calls=$(grep -c "POST /v1/messages " "$WORK/upstream.log" 2>/dev/null || echo 0)
+if [ "${calls:-0}" -ge 2 ] 2>/dev/null && node -e "process.exit(Number('$cost')>0?0:1)"; then
+  result "every call is audited with its cost ($calls calls, \$$cost; upstream saw $upstream_calls)" PASS
+else
+  result "every call is audited with its cost" FAIL "report '$report', upstream saw $upstream_calls"
+fi
+
+# 2. a budget below the session's cost stops it, and Claude Code reports the 402
+claude_as e2e-broke "Run 'echo hello-from-loopgate' with the Bash tool." "$WORK/broke.json"
+output="$(cat "$WORK/broke.json" "$WORK/broke.json.err")"
+if [[ "$output" == *budget_exceeded* ]]; then
+  said=$(echo "$output" | grep -o 'budget_exceeded[^"]*' | head -1 | cut -c1-160)
+  result "a budget below the session's cost stops it with the 402 message ('$said')" PASS
+else
+  result "a budget below the session's cost stops it with the 402 message" FAIL "$(echo "$output" | head -c 400)"
+fi
+exit $FAILED
