@@ -76,7 +76,7 @@ public final class AuditWriterThroughput {
     private static AuditEntry row(String chain, long n) {
         return new AuditEntry(AuditEntry.Kind.CALL, 1_700_000_000_000L + n, chain + "-" + n, "key-a", "loop-1", "run-1",
                 n, "planner", "small", "rule-1", 3L, "light", "gpt-4o-mini", "openai", 200, null, 10, 20, 0, 1234,
-                15, 5L, false, null, null, "hash-" + n, null, null, null, null);
+                15, 5L, false, null, null, "hash-" + n, null, null, null, null, "openai");
     }
 
     private static void execute(String jdbcUrl, String sql) throws SQLException {

@@ -16,6 +16,7 @@ import java.util.Objects;
  *                       {@code loop.trip}, {@code loop.budget}; null for calls
  * @param actor          for admin rows: the admin key's name (or {@code loopgate} for a breaker)
  * @param detail         for admin rows: JSON text with the reason, version, limits…
+ * @param dialect        for calls: the dialect the caller spoke ({@code openai}, {@code anthropic}); null otherwise
  */
 public record AuditEntry(
         Kind kind,
@@ -47,7 +48,8 @@ public record AuditEntry(
         String action,
         String actor,
         String detail,
-        String content) {
+        String content,
+        String dialect) {
 
     public enum Kind {
         CALL,
@@ -61,6 +63,6 @@ public record AuditEntry(
     /** An admin action (or a breaker's trip) on a loop or the rules. */
     public static AuditEntry admin(long atMillis, String action, String actor, String loopId, String detail) {
         return new AuditEntry(Kind.ADMIN, atMillis, null, actor, loopId, null, null, null, null, null, null, null,
-                null, null, 0, null, 0, 0, 0, 0, 0, null, false, null, null, null, action, actor, detail, null);
+                null, null, 0, null, 0, 0, 0, 0, 0, null, false, null, null, null, action, actor, detail, null, null);
     }
 }

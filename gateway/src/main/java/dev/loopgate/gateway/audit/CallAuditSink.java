@@ -56,7 +56,8 @@ public final class CallAuditSink implements CallSink {
                 null,
                 null,
                 call.overran() ? overrun(call) : null,
-                call.content());
+                call.content(),
+                call.endpoint() == null ? null : call.endpoint().dialect().name().toLowerCase(Locale.ROOT));
     }
 
     /** The detail of a call that cost more than its reservation, for finance to find. */

@@ -83,7 +83,7 @@ class AuditCommandsTest {
 
     private static AuditEntry call(long at, String loop, long costNanos) {
         return new AuditEntry(AuditEntry.Kind.CALL, at, "r-" + at, "bot", loop, null, null, null, "auto", "rest", 1L,
-                "mid", "m", "sim", 200, null, 10, 5, 0, costNanos, 12, 3L, false, null, null, null, null, null, null, null);
+                "mid", "m", "sim", 200, null, 10, 5, 0, costNanos, 12, 3L, false, null, null, null, null, null, null, null, "openai");
     }
 
     /** What one run printed and how it ended. */

@@ -26,7 +26,13 @@ import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.TestUpstream;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +130,8 @@ class MessagesSdkTest {
         assertEquals("claude-sonnet-4-5-20250929", claude.onlyRequest().json().path("model").asText());
         assertEquals("claude-sonnet-4-5-20250929", gateway.sink().await("alias-call").requestedModel(),
                 "the name asked for is recorded");
+        assertEquals("anthropic", Poll.forValue(Poll.WAIT, () -> auditDialect("alias-call"), "the call's audit row"),
+                "the audit row names the dialect the client spoke");
 
         GatewayResponse unknown = gateway.post("/v1/messages", """
                 {"model":"claude-opus-4-5","max_tokens":64,"messages":[{"role":"user","content":"Go"}]}""")
@@ -252,6 +260,18 @@ class MessagesSdkTest {
             return use.apply(client);
         } finally {
             client.close();
+        }
+    }
+
+    private static Optional<String> auditDialect(String requestId) {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + gateway.auditDb());
+                PreparedStatement query = db.prepareStatement("SELECT dialect FROM audit_log WHERE request_id = ?")) {
+            query.setString(1, requestId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
         }
     }
 

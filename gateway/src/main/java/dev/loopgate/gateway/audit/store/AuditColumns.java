@@ -23,7 +23,19 @@ final class AuditColumns {
         TEXT, LONG, INT, BOOL
     }
 
-    record Column(String name, Type type, Function<AuditEntry, Object> value) {
+    /**
+     * @param since the schema version that added it: columns added after the first are hashed
+     *        only when set, so rows written before them still verify
+     */
+    record Column(String name, Type type, Function<AuditEntry, Object> value, int since) {
+        Column(String name, Type type, Function<AuditEntry, Object> value) {
+            this(name, type, value, 1);
+        }
+
+        /** Whether a null in this column is part of the row's canonical form. */
+        boolean hashesNull() {
+            return since == 1;
+        }
     }
 
     /** Every field of {@link AuditEntry}, in record order. */
@@ -57,7 +69,8 @@ final class AuditColumns {
             new Column("action", Type.TEXT, AuditEntry::action),
             new Column("actor", Type.TEXT, AuditEntry::actor),
             new Column("detail", Type.TEXT, AuditEntry::detail),
-            new Column("content", Type.TEXT, AuditEntry::content));
+            new Column("content", Type.TEXT, AuditEntry::content),
+            new Column("dialect", Type.TEXT, AuditEntry::dialect, 2));
 
     /** {@code kind, at_ms, …, content}: for SELECT and INSERT column lists. */
     static final String NAMES = ENTRY.stream().map(Column::name).collect(Collectors.joining(", "));

@@ -23,7 +23,7 @@ final class Migrations {
     private static final String FOLDER = "/dev/loopgate/gateway/audit/store/";
 
     /** Every migration, oldest first. Never edit a released one: add the next version. */
-    static final List<Script> SCRIPTS = List.of(new Script(1, "audit"));
+    static final List<Script> SCRIPTS = List.of(new Script(1, "audit"), new Script(2, "dialect"));
 
     record Script(int version, String name) {
         String file() {

@@ -14,7 +14,8 @@ import java.util.List;
  * {@code 0x01}, a 4-byte big-endian byte length and that many bytes of UTF-8 text. Numbers
  * are written in decimal, booleans as {@code true}/{@code false}, the kind by its name. The
  * fields are, in order: the format tag {@value #FORMAT}, the chain id, the sequence number,
- * every {@link AuditColumns#ENTRY} column in its order, and the previous row's hash (or
+ * every {@link AuditColumns#ENTRY} column in its order (a column added after the first schema
+ * only when it is set, so older rows keep their hash), and the previous row's hash (or
  * {@link #GENESIS} for a chain's first row). The length prefix keeps field boundaries
  * unambiguous ({@code "ab","c"} never hashes like {@code "a","bc"}), and the null marker keeps
  * null apart from the empty string.
@@ -32,8 +33,11 @@ final class RowHash {
         field(canonical, FORMAT);
         field(canonical, chainId);
         field(canonical, seq);
-        for (Object value : entryValues) {
-            field(canonical, value);
+        for (int i = 0; i < entryValues.size(); i++) {
+            Object value = entryValues.get(i);
+            if (value != null || AuditColumns.ENTRY.get(i).hashesNull()) {
+                field(canonical, value);
+            }
         }
         field(canonical, previousHash);
         return HexFormat.of().formatHex(sha256().digest(canonical.toByteArray()));

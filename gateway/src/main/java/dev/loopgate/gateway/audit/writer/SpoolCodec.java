@@ -13,10 +13,13 @@ import java.io.UncheckedIOException;
  * declaration order, nulls kept. Strings are written as UTF-16 code units (a length, or -1 for
  * null, then the chars), so every Java string round-trips, lone surrogates included, which
  * UTF-8 would not promise. Nullable numbers carry a presence byte. The first byte is the
- * format version; a record of an unknown version is refused, never guessed at.
+ * format version; a record of an unknown version is refused, never guessed at, and one of an
+ * older version is read as it was written.
  */
 final class SpoolCodec {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** Records of version 1 (written before the dialect was recorded) are still read, with no dialect. */
+    private static final int WITHOUT_DIALECT = 1;
 
     private SpoolCodec() {
     }
@@ -55,6 +58,7 @@ final class SpoolCodec {
             writeString(out, e.actor());
             writeString(out, e.detail());
             writeString(out, e.content());
+            writeString(out, e.dialect());
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
@@ -64,7 +68,7 @@ final class SpoolCodec {
     static AuditEntry decode(byte[] record) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(record));
         int version = in.readUnsignedByte();
-        if (version != VERSION) {
+        if (version != VERSION && version != WITHOUT_DIALECT) {
             throw new IOException("spool record of unknown format version " + version);
         }
         AuditEntry entry;
@@ -99,7 +103,8 @@ final class SpoolCodec {
                     readString(in),
                     readString(in),
                     readString(in),
-                    readString(in));
+                    readString(in),
+                    version == WITHOUT_DIALECT ? null : readString(in));
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException("spool record does not hold an audit entry: " + e.getMessage(), e);
         }

@@ -31,7 +31,7 @@ abstract class AuditStoreChainContract extends AuditStoreTestBase {
     void openingTwiceAppliesTheMigrationsOnce() {
         open("a").close();
         AuditStore again = open("a");
-        assertEquals(List.of(1L), queryLongs("SELECT version FROM schema_version"));
+        assertEquals(List.of(1L, 2L), queryLongs("SELECT version FROM schema_version ORDER BY version"));
         assertEquals(0, again.count());
     }
 
@@ -60,7 +60,7 @@ abstract class AuditStoreChainContract extends AuditStoreTestBase {
             pool.shutdown();
             stores.forEach(AuditStore::close);
         }
-        assertEquals(List.of(1L), queryLongs("SELECT version FROM schema_version"));
+        assertEquals(List.of(1L, 2L), queryLongs("SELECT version FROM schema_version ORDER BY version"));
         assertEquals(2L * replicas, queryLong("SELECT COUNT(*) FROM audit_log"));
     }
 

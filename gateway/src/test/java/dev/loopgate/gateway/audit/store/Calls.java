@@ -35,6 +35,7 @@ final class Calls {
         private long cached;
         private long cost = 1_000;
         private String content;
+        private String dialect = "openai";
 
         private Call(long at) {
             this.at = at;
@@ -54,11 +55,12 @@ final class Calls {
         Call tokens(long p, long c, long cachedTokens) { prompt = p; completion = c; cached = cachedTokens; return this; }
         Call cost(long nanos) { cost = nanos; return this; }
         Call content(String v) { content = v; return this; }
+        Call dialect(String v) { dialect = v; return this; }
 
         AuditEntry build() {
             return new AuditEntry(AuditEntry.Kind.CALL, at, requestId, key, loop, run, step, role, "auto", rule, 3L,
                     tier, model, provider, status, status == 200 ? null : "upstream_error", prompt, completion, cached,
-                    cost, 120, 80L, false, null, null, "sha256:abc", null, null, null, content);
+                    cost, 120, 80L, false, null, null, "sha256:abc", null, null, null, content, dialect);
         }
     }
 }

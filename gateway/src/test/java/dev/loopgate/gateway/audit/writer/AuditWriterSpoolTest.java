@@ -27,14 +27,28 @@ class AuditWriterSpoolTest {
                 "", Long.MAX_VALUE, "role\u0000", "mödel", "rule,1", -1L, "tier", "model", "provider", -7,
                 "error_code", Long.MAX_VALUE, 0, -1, 123_456_789_012L, Long.MAX_VALUE, 0L, true, "client_closed",
                 "idem-\uD83D\uDE00", "hash", "rules.put", "admin", "{\"reason\":\"x\"}", "lone \uD800 surrogate"
-                        + "x".repeat(100_000));
+                        + "x".repeat(100_000), "anthropic");
         AuditEntry nulls = new AuditEntry(AuditEntry.Kind.ADMIN, 0, null, null, null, null, null, null, null, null,
-                null, null, null, null, 0, null, 0, 0, 0, 0, 0, null, false, null, null, null, null, null, null, null);
+                null, null, null, null, 0, null, 0, 0, 0, 0, 0, null, false, null, null, null, null, null, null, null, null);
 
         assertEquals(full, SpoolCodec.decode(SpoolCodec.encode(full)));
         assertEquals(nulls, SpoolCodec.decode(SpoolCodec.encode(nulls)));
         assertEquals(AuditEntry.admin(5, "loop.pause", "ops", "loop-1", null),
                 SpoolCodec.decode(SpoolCodec.encode(AuditEntry.admin(5, "loop.pause", "ops", "loop-1", null))));
+    }
+
+    @Test
+    void aRecordSpooledBeforeTheDialectWasRecordedIsReadWithoutOne() throws IOException {
+        AuditEntry written = Entries.numbered(1);
+        byte[] current = SpoolCodec.encode(written);
+        // version 1 had no dialect: the same bytes without the last string (here a 4-byte length and "openai")
+        byte[] older = java.util.Arrays.copyOf(current, current.length - 4 - 2 * "openai".length());
+        older[0] = 1;
+
+        AuditEntry read = SpoolCodec.decode(older);
+        assertEquals(null, read.dialect());
+        assertEquals(written.requestHash(), read.requestHash());
+        assertEquals(written.content(), read.content());
     }
 
     @Test

@@ -13,7 +13,7 @@ final class Entries {
     static AuditEntry numbered(String source, long n) {
         return new AuditEntry(AuditEntry.Kind.CALL, 1_700_000_000_000L + n, source + "-" + n, "key-a", "loop-1", "run-1",
                 n, "planner", "small", "rule-1", 3L, "light", "gpt-4o-mini", "openai", 200, null, 10, 20, 0, 1234,
-                15, 5L, false, null, null, "hash-" + n, null, null, null, null);
+                15, 5L, false, null, null, "hash-" + n, null, null, null, null, "openai");
     }
 
     static AuditEntry numbered(long n) {
