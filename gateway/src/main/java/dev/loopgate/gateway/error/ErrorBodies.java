@@ -39,7 +39,7 @@ public final class ErrorBodies {
     }
 
     /** Anthropic's error type for a status, as its API uses them. */
-    static String anthropicType(int status) {
+    public static String anthropicType(int status) {
         return switch (status) {
             case 400, 405, 408, 417, 431, 505 -> "invalid_request_error";
             case 401 -> "authentication_error";

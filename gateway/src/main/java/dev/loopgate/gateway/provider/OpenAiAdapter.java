@@ -1,11 +1,11 @@
 package dev.loopgate.gateway.provider;
 
-import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Endpoint;
-import dev.loopgate.gateway.error.ErrorCode;
-import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Timeouts;
+import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.wire.ChatToMessages;
+import dev.loopgate.gateway.wire.MessagesToChat;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -15,8 +15,10 @@ import io.vertx.core.http.HttpHeaders;
 import java.net.URI;
 
 /**
- * Any OpenAI-compatible upstream. The body is the caller's with only the model (and
- * stream usage) changed, and the provider's key replaces the caller's.
+ * Any OpenAI-compatible upstream. A chat completion or embeddings call (its native dialect)
+ * is the caller's body with only the model (and stream usage, and an output cap) changed; an
+ * Anthropic Messages call goes through the hub, translated to a chat completion and its
+ * answer back. The provider's key replaces the caller's.
  */
 public final class OpenAiAdapter implements ProviderAdapter {
     private final ProviderConfig config;
@@ -36,16 +38,38 @@ public final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public Future<UpstreamResponse> send(UpstreamRequest request) {
-        if (request.endpoint().dialect() != Dialect.OPENAI) {
-            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Model '"
-                    + request.upstreamModel() + "' is served by the OpenAI-compatible provider '" + config.name()
-                    + "', which cannot take " + request.endpoint().upstreamPath() + " calls; route them to an"
-                    + " anthropic provider.", "model"));
+        if (request.endpoint() == Endpoint.MESSAGES) {
+            return translated(request);
         }
         int outputCap = request.endpoint() == Endpoint.CHAT_COMPLETIONS ? request.defaultMaxTokens() : 0;
         Buffer body = OpenAiWire.requestBody(request.body(), request.upstreamModel(), request.stream(), outputCap);
         return http.post(request.endpoint().upstreamPath(), UpstreamClient.callHeaders(request), body,
                 request.abandoned());
+    }
+
+    /** A Messages call through the hub: sent as a chat completion, its answer, stream or error read back as Messages. */
+    private Future<UpstreamResponse> translated(UpstreamRequest request) {
+        Buffer body;
+        try {
+            body = OpenAiWire.requestBody(MessagesToChat.request(request.body(), config.messages().dropThinking()),
+                    request.upstreamModel(), request.stream(), 0);
+        } catch (GatewayException refused) {
+            return Future.failedFuture(refused);
+        }
+        return http.post(Endpoint.CHAT_COMPLETIONS.upstreamPath(), UpstreamClient.callHeaders(request), body,
+                request.abandoned()).map(raw -> {
+                    int status = raw.status();
+                    if (status < 200 || status >= 300) {
+                        return new TranslatedResponse(raw, status, "application/json", new TranslatedBody(raw.body(),
+                                WholeBody.firstPart(UpstreamResponse.MAX_ERROR_BYTES,
+                                        error -> ChatToMessages.error(status, error))));
+                    }
+                    return request.stream()
+                            ? new TranslatedResponse(raw, status, "text/event-stream",
+                                    new TranslatedBody(raw.body(), new ChatStreamToMessages()))
+                            : new TranslatedResponse(raw, status, "application/json", new TranslatedBody(raw.body(),
+                                    WholeBody.bounded(UpstreamResponse.MAX_ANSWER_BYTES, ChatToMessages::message)));
+                });
     }
 
     @Override

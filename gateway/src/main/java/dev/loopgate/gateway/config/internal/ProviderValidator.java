@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.config.internal;
 
 import dev.loopgate.gateway.config.HealthConfig;
+import dev.loopgate.gateway.config.MessagesOptions;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ProviderType;
@@ -15,9 +16,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Checks one entry of {@code providers:}; part of {@link ConfigValidator}. */
@@ -80,7 +83,24 @@ final class ProviderValidator {
             return null;
         }
         return new ProviderConfig(name, type, baseUrl, apiKey, headers, timeouts, maxConnections, simulated, retry,
-                health);
+                health, messages(raw, path));
+    }
+
+    private MessagesOptions messages(RawProviderConfig raw, String path) {
+        Optional<Set<String>> betas = Optional.empty();
+        if (raw.anthropicBetas() != null) {
+            Set<String> names = new LinkedHashSet<>();
+            for (String beta : raw.anthropicBetas()) {
+                if (beta == null || beta.isBlank() || beta.contains(",")) {
+                    problems.add(Problems.field(path, "anthropic_betas"), "each entry must be one beta name, got '"
+                            + beta + "'");
+                } else {
+                    names.add(beta.trim());
+                }
+            }
+            betas = Optional.of(names);
+        }
+        return new MessagesOptions(betas, Boolean.TRUE.equals(raw.dropThinking()));
     }
 
     private ProviderType type(String raw, String path) {

@@ -57,6 +57,8 @@ record RawGatewayConfig(
             Integer maxConnections,
             RawRetryConfig retry,
             RawHealthConfig health,
+            List<String> anthropicBetas,
+            Boolean dropThinking,
             String latency,
             String chunkInterval,
             Double failureRate) {

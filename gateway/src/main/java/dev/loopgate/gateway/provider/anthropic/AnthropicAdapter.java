@@ -9,6 +9,7 @@ import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.provider.ProviderAdapter;
 import dev.loopgate.gateway.provider.TranslatedBody;
+import dev.loopgate.gateway.provider.TranslatedResponse;
 import dev.loopgate.gateway.provider.UpstreamClient;
 import dev.loopgate.gateway.provider.UpstreamRequest;
 import dev.loopgate.gateway.provider.UpstreamResponse;
@@ -18,7 +19,6 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import java.net.URI;
 import java.time.Clock;
 
@@ -95,8 +95,8 @@ public final class AnthropicAdapter implements ProviderAdapter {
         body.put("model", request.upstreamModel());
         MultiMap headers = UpstreamClient.callHeaders(request)
                 .set("anthropic-version", header(request, "anthropic-version", API_VERSION));
-        String betas = request.clientHeaders().get("anthropic-beta");
-        if (betas != null && !betas.isBlank()) {
+        String betas = config.messages().passedBetas(request.clientHeaders().get("anthropic-beta"));
+        if (betas != null) {
             headers.set("anthropic-beta", betas);
         }
         return http.post(path, headers, Json.bytes(body), request.abandoned());
@@ -112,15 +112,15 @@ public final class AnthropicAdapter implements ProviderAdapter {
         long created = clock.instant().getEpochSecond();
         if (status < 200 || status >= 300) {
             int clientStatus = AnthropicErrors.status(status);
-            return new Translated(raw, clientStatus, "application/json", new TranslatedBody(raw.body(),
+            return new TranslatedResponse(raw, clientStatus, "application/json", new TranslatedBody(raw.body(),
                     WholeBody.firstPart(UpstreamResponse.MAX_ERROR_BYTES,
                             body -> AnthropicErrors.body(clientStatus, body, secret))));
         }
         if (stream) {
-            return new Translated(raw, status, "text/event-stream",
+            return new TranslatedResponse(raw, status, "text/event-stream",
                     new TranslatedBody(raw.body(), new AnthropicStreamTranslator(created, jsonTool)));
         }
-        return new Translated(raw, status, "application/json", new TranslatedBody(raw.body(),
+        return new TranslatedResponse(raw, status, "application/json", new TranslatedBody(raw.body(),
                 WholeBody.bounded(UpstreamResponse.MAX_ANSWER_BYTES,
                         body -> AnthropicWire.fromResponse(body, created, jsonTool))));
     }
@@ -128,19 +128,5 @@ public final class AnthropicAdapter implements ProviderAdapter {
     @Override
     public Future<Void> close() {
         return http.close();
-    }
-
-    /** The upstream's answer with its status and body in OpenAI's terms. */
-    private record Translated(UpstreamResponse raw, int status, String contentType, ReadStream<Buffer> body)
-            implements UpstreamResponse {
-        @Override
-        public String retryAfter() {
-            return raw.retryAfter();
-        }
-
-        @Override
-        public void cancel() {
-            raw.cancel();
-        }
     }
 }
