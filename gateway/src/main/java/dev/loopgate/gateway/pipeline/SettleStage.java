@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Charges the call once it has ended, however it ended: the provider's usage times the
  * serving model's prices, or, when the provider sent no usage (a cut stream, a client
- * that left), the estimated prompt plus the counted output. The reservation is settled
+ * that left), the estimated prompt plus the counted output; an Anthropic stream that ended
+ * early, after a partial count, is charged at least the output it streamed. The reservation is settled
  * at that amount; a whole answer carries its cost and the loop's spend in headers.
  */
 public final class SettleStage implements Stage {
@@ -82,7 +83,17 @@ public final class SettleStage implements Stage {
             return reply;
         }
         Reply charged = reply;
-        if (reply.usage() == Usage.NONE) {
+        if (reply instanceof Reply.Streamed streamed && streamed.end() != Reply.StreamEnd.COMPLETED
+                && reply.usage() != Usage.NONE && exchange.endpoint().dialect() == Dialect.ANTHROPIC) {
+            // Anthropic counts output as it goes (message_start, then message_delta): a stream that
+            // ended early may have sent the client more than its last count
+            Usage partial = reply.usage();
+            long streamedTokens = tokens.text(streamed.text().toString());
+            if (streamedTokens > partial.completionTokens()) {
+                charged = new Reply.Streamed(streamed.end(), new Usage(partial.promptTokens(), streamedTokens,
+                        partial.cachedPromptTokens(), partial.cacheWriteTokens()), streamed.servedBy(), streamed.text());
+            }
+        } else if (reply.usage() == Usage.NONE) {
             if (reply instanceof Reply.Streamed streamed) {
                 charged = new Reply.Streamed(streamed.end(), counted(exchange, streamed.text()), streamed.servedBy(),
                         streamed.text());

@@ -18,12 +18,17 @@ import com.anthropic.models.messages.MessageTokensCount;
 import com.anthropic.models.messages.Model;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.gateway.call.CallRecord;
+import dev.loopgate.gateway.call.Reply.StreamEnd;
 import dev.loopgate.gateway.testing.AnthropicFixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
+import dev.loopgate.gateway.testing.GatewayRequest;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.ReceivedRequest;
+import dev.loopgate.gateway.testing.StreamingCall;
 import dev.loopgate.gateway.testing.TestUpstream;
+import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -197,6 +202,32 @@ class MessagesSdkTest {
                 + " finished.\"}}\n\n"), response.body());
         BigDecimal expected = new BigDecimal("0.000288").add(new BigDecimal("0.0009216")).add(new BigDecimal("0.000255"));
         assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("cut-loop")) == 0), "charged " + spent("cut-loop"));
+    }
+
+    @Test
+    void aClientLeavingMidStreamIsChargedTheProvidersInputAndTheOutputItGot() {
+        String recorded = AnthropicFixtures.text(AnthropicFixtures.STREAM_TEXT);
+        String firstPart = recorded.substring(0, recorded.indexOf("event: content_block_delta",
+                recorded.indexOf(" converge when")));
+        claude.answer((vertx, request, received) -> request.response().setChunked(true)
+                .putHeader("content-type", "text/event-stream").write(firstPart));
+        GatewayRequest request = gateway.post("/v1/messages", """
+                {"model":"sonnet","max_tokens":512,"stream":true,"messages":[{"role":"user","content":"Go"}]}""")
+                .loop("abort-loop");
+        StreamingCall call = request.open();
+        call.awaitText(" converge when");
+
+        call.disconnect();
+
+        CallRecord record = gateway.sink().await(request.requestId());
+        assertEquals(StreamEnd.CLIENT_CLOSED, record.streamEnd());
+        long output = new TokenEstimator().text("Loops converge when");
+        // message_start's 96 input and 3072 cache reads, and the output the client got
+        BigDecimal expected = new BigDecimal("0.000288").add(new BigDecimal("0.0009216"))
+                .add(new BigDecimal(output).multiply(new BigDecimal("0.000015")));
+        assertEquals(0, expected.compareTo(BigDecimal.valueOf(record.costNanos(), 9)),
+                "charged " + BigDecimal.valueOf(record.costNanos(), 9) + ", expected " + expected);
+        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("abort-loop")) == 0), "settled " + spent("abort-loop"));
     }
 
     @Test
