@@ -49,6 +49,15 @@ final class MockReplies {
                 .appendString("}}");
     }
 
+    /** A whole Anthropic Messages answer, for {@code /v1/messages}: the same content and token counts. */
+    Buffer message(String model, int promptTokens) {
+        int outputTokens = Math.max(1, content.length() / 4);
+        return Buffer.buffer("{\"id\":\"msg_loopgate_bench\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+                + Json.encode(model) + ",\"content\":[{\"type\":\"text\",\"text\":" + Json.encode(content)
+                + "}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + promptTokens
+                + ",\"output_tokens\":" + outputTokens + "}}");
+    }
+
     /** The first event: the assistant role and the first piece of content. */
     Buffer firstChunk(String model) {
         return perModel(model).first;

@@ -82,6 +82,15 @@ public final class MockUpstream extends VerticleBase {
             request.response().end("ok");
         } else if (request.method() == HttpMethod.POST && request.path().endsWith("/chat/completions")) {
             request.body().onSuccess(body -> answer(request.response(), body));
+        } else if (request.method() == HttpMethod.POST && request.path().endsWith("/messages")) {
+            request.body().onSuccess(body -> {
+                Buffer reply = replies.message(modelOf(body), Math.max(1, body.length() / 4));
+                later(options.latencyMillis(), () -> {
+                    if (!request.response().closed()) {
+                        request.response().putHeader("content-type", "application/json").end(reply);
+                    }
+                });
+            });
         } else {
             request.response().setStatusCode(404).end();
         }
@@ -109,6 +118,14 @@ public final class MockUpstream extends VerticleBase {
                     response.putHeader("content-type", "application/json").end(reply);
                 }
             });
+        }
+    }
+
+    private static String modelOf(Buffer body) {
+        try {
+            return body.toJsonObject().getValue("model") instanceof String s ? s : "mock";
+        } catch (DecodeException | ClassCastException e) {
+            return "mock";
         }
     }
 

@@ -6,7 +6,7 @@ import io.vertx.core.json.Json;
 /**
  * The small chat request every target gets, byte for byte the same: a system and a user
  * message, {@code max_tokens}, and {@code stream} (with {@code stream_options} when usage is
- * asked for). The user message carries the request's sequence number, so no two requests of
+ * asked for); or, for Anthropic's {@code /v1/messages}, the same request in Messages form. The user message carries the request's sequence number, so no two requests of
  * a run are the same (an agent loop's are not either, and a gateway's repeat breaker must
  * not see a loop stuck on one request).
  */
@@ -14,7 +14,17 @@ final class RequestBodies {
     private final byte[] head;
     private final byte[] tail;
 
-    RequestBodies(String model, int maxTokens, boolean stream, boolean includeUsage) {
+    RequestBodies(String model, int maxTokens, boolean stream, boolean includeUsage, boolean messages) {
+        if (messages) {
+            String start = "{\"model\":" + Json.encode(model) + ",\"max_tokens\":" + maxTokens
+                    + ",\"system\":\"You are a careful build agent. Answer in one short line.\","
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Step ";
+            String end = ": summarise the last test run of the nightly build in one line.\"}]"
+                    + (stream ? ",\"stream\":true" : "") + "}";
+            this.head = start.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            this.tail = end.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return;
+        }
         String start = "{\"model\":" + Json.encode(model) + ",\"messages\":["
                 + "{\"role\":\"system\",\"content\":\"You are a careful build agent. Answer in one short line.\"},"
                 + "{\"role\":\"user\",\"content\":\"Step ";
