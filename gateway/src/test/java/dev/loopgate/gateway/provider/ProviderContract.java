@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.Usage;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
@@ -19,6 +20,8 @@ import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.SimulatedOptions;
 import dev.loopgate.gateway.config.Timeouts;
 import dev.loopgate.gateway.testing.Fixtures;
+import dev.loopgate.gateway.wire.AnthropicUsage;
+import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.TestUpstream;
@@ -196,6 +199,56 @@ public abstract class ProviderContract {
     }
 
     @Test
+    void aMessagesCallIsAnsweredAsAnAnthropicMessageWithTheAnswersTextAndUsage() {
+        Served<Completion> served = serve(chat());
+
+        UpstreamResponse response = await(adapter().send(messagesRequest(false)));
+        String text = read(vertx, response);
+        JsonNode body = Fixtures.parse(text);
+
+        assertEquals(200, response.status(), text);
+        assertEquals("message", body.path("type").asText(), text);
+        assertEquals("assistant", body.path("role").asText(), text);
+        assertEquals(served.expected().text(), body.path("content").path(0).path("text").asText(), text);
+        assertEquals("end_turn", body.path("stop_reason").asText(), text);
+        Usage usage = AnthropicUsage.of(body.path("usage"));
+        assertEquals(served.expected().promptTokens(), usage.promptTokens(), text);
+        assertEquals(served.expected().completionTokens(), usage.completionTokens(), text);
+    }
+
+    @Test
+    void aMessagesStreamIsAnthropicEventsEachWithItsEventLineEndingWithMessageStop() {
+        Served<Completion> served = serve(stream());
+
+        UpstreamResponse response = await(adapter().send(messagesRequest(true)));
+        String body = read(vertx, response);
+
+        assertEquals(200, response.status(), body);
+        StringBuilder text = new StringBuilder();
+        ObjectNode usage = Json.MAPPER.createObjectNode();
+        String last = "";
+        for (String event : body.split("\n\n")) {
+            if (event.isBlank()) {
+                continue;
+            }
+            assertTrue(event.startsWith("event: "), () -> "an event without its event line: " + event);
+            JsonNode data = Fixtures.parse(event.substring(event.indexOf("data: ") + 6));
+            last = data.path("type").asText();
+            if (last.equals("message_start")) {
+                usage.setAll((ObjectNode) data.path("message").path("usage"));
+            } else if (last.equals("message_delta")) {
+                usage.setAll((ObjectNode) data.path("usage"));
+            } else if (last.equals("content_block_delta")) {
+                text.append(data.path("delta").path("text").asText(""));
+            }
+        }
+        assertEquals("message_stop", last, body);
+        assertEquals(served.expected().text(), text.toString(), body);
+        assertEquals(served.expected().promptTokens(), AnthropicUsage.of(usage).promptTokens(), body);
+        assertEquals(served.expected().completionTokens(), AnthropicUsage.of(usage).completionTokens(), body);
+    }
+
+    @Test
     void aReaderThatFetchesOneBufferAtATimeGetsTheWholeStreamAndNothingUnasked() {
         Served<Completion> served = serve(stream());
 
@@ -337,6 +390,15 @@ public abstract class ProviderContract {
     private UpstreamRequest request(ObjectNode body, boolean stream) {
         return new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, body, upstreamModel(), 1024, stream, "req-contract", MultiMap.caseInsensitiveMultiMap(),
                 Promise.<Void>promise().future());
+    }
+
+    /** The Messages call the Messages cases send: the same question in Anthropic's form. */
+    private UpstreamRequest messagesRequest(boolean stream) {
+        ObjectNode body = (ObjectNode) Fixtures.parse("""
+                {"model":"mid","max_tokens":1024,"stream":%s,"system":"You fix failing tests.",
+                 "messages":[{"role":"user","content":"Why does test_total fail?"}]}""".formatted(stream));
+        return new UpstreamRequest(Endpoint.MESSAGES, body, upstreamModel(), 1024, stream, "req-contract-messages",
+                MultiMap.caseInsensitiveMultiMap(), Promise.<Void>promise().future());
     }
 
     private <T> Served<T> serve(Served<T> served) {
