@@ -231,6 +231,21 @@ class MessagesSdkTest {
     }
 
     @Test
+    void aRetryWithTheSameIdempotencyKeyIsAnsweredOnceAndChargedOnce() {
+        claude.answer(AnthropicFixtures.answer(200, AnthropicFixtures.TEXT, null));
+        String body = """
+                {"model":"sonnet","max_tokens":64,"messages":[{"role":"user","content":"Once only"}]}""";
+        GatewayResponse first = gateway.post("/v1/messages", body).loop("idem-loop").header("Idempotency-Key", "k-1").send();
+        GatewayResponse again = gateway.post("/v1/messages", body).loop("idem-loop").header("Idempotency-Key", "k-1").send();
+        assertEquals(200, again.status(), again.body());
+        assertEquals(first.body(), again.body());
+        assertEquals("true", again.header("x-loopgate-idempotent-replay"));
+        assertEquals(1, claude.received().size(), "the provider answered once");
+        assertEquals(0, new BigDecimal(first.header("x-loopgate-cost-usd")).compareTo(spent("idem-loop")),
+                "charged once");
+    }
+
+    @Test
     void theGatewaysRefusalsReachTheSdkAsItsTypedErrors() {
         claude.answer(AnthropicFixtures.answer(200, AnthropicFixtures.TEXT, null));
         PaymentRequiredException broke = assertThrows(PaymentRequiredException.class,
