@@ -130,7 +130,7 @@ class RedisLedgerRebuildTest {
     }
 
     @Test
-    void reservesAreRefusedDuringTheRebuildAndSettlesWaitForIt() {
+    void reservesAreRefusedDuringALongRebuildAndSettlesWaitForIt() {
         RedisBudgetLedger before = ready(open(LedgerHistory.NONE));
         Reservation held = allowed(result(before.reserve(new Call("l").worst(cents(10)).limits(DOLLAR).at(T0))))
                 .reservation();
@@ -155,7 +155,8 @@ class RedisLedgerRebuildTest {
         result(ready);
         assertEquals(cents(84), result(settling).spentNanos(),
                 "the call reserved before the loss is charged its actual cost on top of the history");
-        assertEquals(cents(84), result(statusMeanwhile).spentNanos(), "the other replica served once it was rebuilt");
+        assertTrue(result(statusMeanwhile).spentNanos() >= cents(80), "the other replica served once it was rebuilt");
+        assertEquals(cents(84), result(waiting.status("l")).spentNanos());
         assertEquals(cents(84), result(rebuilding.status("l")).spentNanos());
         result(rebuilding.settle(held, new Settlement(cents(4), 40, false), DOLLAR, BreakerSettings.OFF, T0 + 3));
         assertEquals(cents(84), result(rebuilding.status("l")).spentNanos(),

@@ -69,10 +69,14 @@ final class CountTokensHandler implements Handler<RoutingContext> {
                     ? byProvider(anthropic, request, model, ctx.request().headers(), headers.get("x-request-id"))
                             .recover(failure -> Future.succeededFuture(estimated(request)))
                     : Future.succeededFuture(estimated(request));
-            counted.onSuccess(answer -> ctx.response().headers().addAll(headers))
-                    .onSuccess(answer -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .end(answer))
-                    .onFailure(failure -> ErrorResponses.send(ctx.response(), headers, failure, Dialect.ANTHROPIC));
+            counted.onComplete(done -> {
+                if (done.failed()) {
+                    ErrorResponses.send(ctx.response(), headers, done.cause(), Dialect.ANTHROPIC);
+                } else if (!ctx.response().closed()) {
+                    ctx.response().headers().addAll(headers);
+                    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(done.result());
+                }
+            });
         } catch (GatewayException refused) {
             ErrorResponses.send(ctx.response(), headers, refused, Dialect.ANTHROPIC);
         }

@@ -11,12 +11,16 @@ import com.anthropic.errors.PaymentRequiredException;
 import com.anthropic.errors.PermissionDeniedException;
 import com.anthropic.errors.RateLimitException;
 import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.ContentBlock;
+import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.MessageTokensCount;
 import com.anthropic.models.messages.Model;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.gateway.call.CallRecord;
 import dev.loopgate.gateway.call.Reply.StreamEnd;
@@ -28,6 +32,7 @@ import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.StreamingCall;
 import dev.loopgate.gateway.testing.TestUpstream;
+import dev.loopgate.gateway.testing.UpstreamAnswer;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
@@ -37,6 +42,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,6 +171,32 @@ class MessagesSdkTest {
         assertEquals(0, BigDecimal.ZERO.compareTo(spent("count-loop")), "counting is free");
         assertEquals(0, gateway.request(HttpMethod.GET, "/admin/loops/count-loop").key(GatewayHarness.ADMIN_KEY).send()
                 .json().path("steps").asLong(), "and no step");
+    }
+
+    @Test
+    void aToolRoundTripGoesThroughAsTheSdkSentIt() {
+        claude.answer(UpstreamAnswer.firstThen(AnthropicFixtures.answer(200, AnthropicFixtures.TOOL_USE, null),
+                AnthropicFixtures.answer(200, AnthropicFixtures.TEXT, null)));
+        Message asked = withClient("sdk-tools", client -> client.messages().create(MessageCreateParams.builder()
+                .model(Model.of("sonnet")).maxTokens(1024).addUserMessage("Fix the total test.").build()));
+        ToolUseBlock use = asked.content().stream().filter(ContentBlock::isToolUse).findFirst().orElseThrow()
+                .toolUse().orElseThrow();
+        assertEquals("run_tests", use.name());
+
+        Message answered = withClient("sdk-tools", client -> client.messages().create(MessageCreateParams.builder()
+                .model(Model.of("sonnet")).maxTokens(1024).addUserMessage("Fix the total test.")
+                .addMessage(asked)
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+                        .toolUseId(use.id()).content("2 failed: test_total, test_tax").build())))
+                .build()));
+        assertTrue(answered.content().get(0).text().orElseThrow().text().startsWith("The failing test"));
+
+        JsonNode second = claude.received().get(1).json().path("messages");
+        assertEquals(AnthropicFixtures.json(AnthropicFixtures.TOOL_USE).path("content"), second.path(1).path("content"),
+                "the assistant's tool calls go back as the provider wrote them");
+        JsonNode result = second.path(2).path("content").path(0);
+        assertEquals("tool_result", result.path("type").asText());
+        assertEquals(use.id(), result.path("tool_use_id").asText());
     }
 
     @Test
