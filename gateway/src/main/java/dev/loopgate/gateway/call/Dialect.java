@@ -5,5 +5,7 @@ public enum Dialect {
     /** OpenAI chat completions and embeddings: the hub every translation goes through. */
     OPENAI,
     /** Anthropic Messages. */
-    ANTHROPIC
+    ANTHROPIC,
+    /** The OpenAI Responses API. */
+    RESPONSES
 }

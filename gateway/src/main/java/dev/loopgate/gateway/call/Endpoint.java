@@ -4,7 +4,8 @@ package dev.loopgate.gateway.call;
 public enum Endpoint {
     CHAT_COMPLETIONS("/chat/completions", Dialect.OPENAI),
     EMBEDDINGS("/embeddings", Dialect.OPENAI),
-    MESSAGES("/messages", Dialect.ANTHROPIC);
+    MESSAGES("/messages", Dialect.ANTHROPIC),
+    RESPONSES("/responses", Dialect.RESPONSES);
 
     private final String upstreamPath;
     private final Dialect dialect;

@@ -28,10 +28,12 @@ public final class RequestHashes {
         sha.update(json.path("tools").toString().getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(json.path("input").toString().getBytes(StandardCharsets.UTF_8));
-        if (json.has("system")) {
-            // Anthropic's system prompt lives beside the messages
-            sha.update((byte) 0);
-            sha.update(json.get("system").toString().getBytes(StandardCharsets.UTF_8));
+        for (String beside : new String[] {"system", "instructions"}) {
+            // Anthropic's system prompt and the Responses API's instructions live beside the messages
+            if (json.has(beside)) {
+                sha.update((byte) 0);
+                sha.update(json.get(beside).toString().getBytes(StandardCharsets.UTF_8));
+            }
         }
         return HexFormat.of().formatHex(sha.digest(), 0, HASH_BYTES);
     }

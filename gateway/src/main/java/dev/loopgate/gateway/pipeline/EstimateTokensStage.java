@@ -38,6 +38,7 @@ public final class EstimateTokensStage implements Stage {
             case CHAT_COMPLETIONS -> estimator.chatPromptTokens(exchange.request().json());
             case EMBEDDINGS -> estimator.embeddingInputTokens(exchange.request().json());
             case MESSAGES -> estimator.messagesPromptTokens(exchange.request().json());
+            case RESPONSES -> estimator.responsesPromptTokens(exchange.request().json());
         };
     }
 }

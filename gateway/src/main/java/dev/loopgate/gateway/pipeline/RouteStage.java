@@ -58,7 +58,8 @@ public final class RouteStage implements Stage {
             return;
         }
         ObjectNode json = request.json();
-        json.put(json.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", cap);
+        json.put(exchange.endpoint() == Endpoint.RESPONSES ? "max_output_tokens"
+                : json.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", cap);
         exchange.request(request.withJson(json, cap));
     }
 }

@@ -16,6 +16,7 @@ import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import dev.loopgate.gateway.wire.AnthropicUsage;
 import dev.loopgate.gateway.wire.OpenAiWire;
+import dev.loopgate.gateway.wire.ResponsesUsage;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -98,8 +99,11 @@ public final class SettleStage implements Stage {
                 charged = new Reply.Streamed(streamed.end(), counted(exchange, streamed.text()), streamed.servedBy(),
                         streamed.text());
             } else if (reply instanceof Reply.Complete complete && complete.status() / 100 == 2) {
-                CharSequence generated = exchange.endpoint().dialect() == Dialect.ANTHROPIC
-                        ? AnthropicUsage.generatedText(complete.body()) : generatedText(complete.body());
+                CharSequence generated = switch (exchange.endpoint().dialect()) {
+                    case ANTHROPIC -> AnthropicUsage.generatedText(complete.body());
+                    case RESPONSES -> ResponsesUsage.generatedText(complete.body());
+                    case OPENAI -> generatedText(complete.body());
+                };
                 charged = new Reply.Complete(complete.status(), complete.contentType(), complete.body(),
                         counted(exchange, generated), complete.servedBy());
             }

@@ -16,10 +16,12 @@ import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.relay.BodyReader;
 import dev.loopgate.gateway.relay.AnthropicStreamEvents;
 import dev.loopgate.gateway.relay.OpenAiStreamEvents;
+import dev.loopgate.gateway.relay.ResponsesStreamEvents;
 import dev.loopgate.gateway.relay.StreamEvents;
 import dev.loopgate.gateway.relay.StreamRelay;
 import dev.loopgate.gateway.wire.AnthropicUsage;
 import dev.loopgate.gateway.wire.OpenAiWire;
+import dev.loopgate.gateway.wire.ResponsesUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -75,8 +77,11 @@ final class TargetCall {
     private Future<Reply> relay(Attempts attempts, UpstreamResponse response, long idleMs, long deadline,
             ModelConfig model) {
         Exchange exchange = attempts.exchange;
-        StreamEvents events = exchange.endpoint().dialect() == Dialect.ANTHROPIC ? new AnthropicStreamEvents()
-                : new OpenAiStreamEvents(exchange.request().clientWantsUsage());
+        StreamEvents events = switch (exchange.endpoint().dialect()) {
+            case ANTHROPIC -> new AnthropicStreamEvents();
+            case RESPONSES -> new ResponsesStreamEvents();
+            case OPENAI -> new OpenAiStreamEvents(exchange.request().clientWantsUsage());
+        };
         StreamRelay relay = new StreamRelay(vertx, exchange.response(), response, exchange.responseHeaders(),
                 events, idleMs, deadline, exchange.streamCapture());
         attempts.relaying(relay);
@@ -128,6 +133,9 @@ final class TargetCall {
     private static Usage usageOf(Dialect dialect, Buffer body) {
         if (dialect == Dialect.ANTHROPIC) {
             return AnthropicUsage.read(body);
+        }
+        if (dialect == Dialect.RESPONSES) {
+            return ResponsesUsage.read(body);
         }
         try {
             OpenAiWire.UsageChunk found = OpenAiWire.readUsage(body);

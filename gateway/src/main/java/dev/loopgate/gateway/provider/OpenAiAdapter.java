@@ -1,10 +1,13 @@
 package dev.loopgate.gateway.provider;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.Timeouts;
+import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.wire.ChatToMessages;
+import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.gateway.wire.MessagesToChat;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
@@ -41,9 +44,31 @@ public final class OpenAiAdapter implements ProviderAdapter {
         if (request.endpoint() == Endpoint.MESSAGES) {
             return translated(request);
         }
+        if (request.endpoint() == Endpoint.RESPONSES) {
+            return responses(request);
+        }
         int outputCap = request.endpoint() == Endpoint.CHAT_COMPLETIONS ? request.defaultMaxTokens() : 0;
         Buffer body = OpenAiWire.requestBody(request.body(), request.upstreamModel(), request.stream(), outputCap);
         return http.post(request.endpoint().upstreamPath(), UpstreamClient.callHeaders(request), body,
+                request.abandoned());
+    }
+
+    /**
+     * A Responses call to a provider that serves the Responses API itself: the caller's body with
+     * {@code model} and, when the caller set none, the output cap the budget reserved for.
+     */
+    private Future<UpstreamResponse> responses(UpstreamRequest request) {
+        if (!config.dialects().responsesNative()) {
+            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Model '"
+                    + request.upstreamModel() + "' is served by provider '" + config.name() + "', which does not"
+                    + " serve the Responses API (set responses: native on it if it does).", "model"));
+        }
+        ObjectNode body = request.body();
+        body.put("model", request.upstreamModel());
+        if (!body.hasNonNull("max_output_tokens") && request.defaultMaxTokens() > 0) {
+            body.put("max_output_tokens", request.defaultMaxTokens());
+        }
+        return http.post(Endpoint.RESPONSES.upstreamPath(), UpstreamClient.callHeaders(request), Json.bytes(body),
                 request.abandoned());
     }
 
@@ -51,7 +76,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     private Future<UpstreamResponse> translated(UpstreamRequest request) {
         Buffer body;
         try {
-            body = OpenAiWire.requestBody(MessagesToChat.request(request.body(), config.messages().dropThinking()),
+            body = OpenAiWire.requestBody(MessagesToChat.request(request.body(), config.dialects().dropThinking()),
                     request.upstreamModel(), request.stream(), 0);
         } catch (GatewayException refused) {
             return Future.failedFuture(refused);

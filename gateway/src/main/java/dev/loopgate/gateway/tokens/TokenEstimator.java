@@ -53,6 +53,30 @@ public final class TokenEstimator {
         return tokens + structure(request.get("tools"));
     }
 
+    /**
+     * Prompt tokens of a Responses API request: the instructions, every input item (message
+     * text, function calls and their outputs; images at a flat rate) and the tool definitions.
+     */
+    public long responsesPromptTokens(JsonNode request) {
+        long tokens = REPLY_PRIMING_TOKENS + text(request.path("instructions"));
+        JsonNode input = request.path("input");
+        if (input.isTextual()) {
+            return tokens + TOKENS_PER_MESSAGE + text(input) + structure(request.get("tools"));
+        }
+        for (JsonNode item : input) {
+            tokens += TOKENS_PER_MESSAGE + text(item.path("name")) + text(item.path("arguments"))
+                    + text(item.path("output"));
+            JsonNode content = item.path("content");
+            if (content.isTextual()) {
+                tokens += text(content);
+            }
+            for (JsonNode part : content) {
+                tokens += "input_image".equals(part.path("type").asText("")) ? TOKENS_PER_IMAGE : text(part.path("text"));
+            }
+        }
+        return tokens + structure(request.get("tools"));
+    }
+
     private long blocks(JsonNode content) {
         if (content.isTextual()) {
             return text(content);

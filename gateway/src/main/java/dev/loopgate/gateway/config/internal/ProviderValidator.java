@@ -1,7 +1,7 @@
 package dev.loopgate.gateway.config.internal;
 
 import dev.loopgate.gateway.config.HealthConfig;
-import dev.loopgate.gateway.config.MessagesOptions;
+import dev.loopgate.gateway.config.DialectOptions;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ProviderType;
@@ -83,10 +83,10 @@ final class ProviderValidator {
             return null;
         }
         return new ProviderConfig(name, type, baseUrl, apiKey, headers, timeouts, maxConnections, simulated, retry,
-                health, messages(raw, path));
+                health, dialects(raw, path));
     }
 
-    private MessagesOptions messages(RawProviderConfig raw, String path) {
+    private DialectOptions dialects(RawProviderConfig raw, String path) {
         Optional<Set<String>> betas = Optional.empty();
         if (raw.anthropicBetas() != null) {
             Set<String> names = new LinkedHashSet<>();
@@ -100,7 +100,16 @@ final class ProviderValidator {
             }
             betas = Optional.of(names);
         }
-        return new MessagesOptions(betas, Boolean.TRUE.equals(raw.dropThinking()));
+        boolean responsesNative = false;
+        if (raw.responses() != null) {
+            if (raw.responses().equals("native")) {
+                responsesNative = true;
+            } else if (!raw.responses().equals("translated")) {
+                problems.add(Problems.field(path, "responses"), "must be native or translated, got '" + raw.responses()
+                        + "'");
+            }
+        }
+        return new DialectOptions(betas, Boolean.TRUE.equals(raw.dropThinking()), responsesNative);
     }
 
     private ProviderType type(String raw, String path) {

@@ -59,6 +59,7 @@ record RawGatewayConfig(
             RawHealthConfig health,
             List<String> anthropicBetas,
             Boolean dropThinking,
+            String responses,
             String latency,
             String chunkInterval,
             Double failureRate) {

@@ -64,6 +64,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
             return sendAsIs("/messages", request);
         }
         if (request.endpoint() != Endpoint.CHAT_COMPLETIONS) {
+            // embeddings, and Responses calls: Anthropic has neither
             return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Model '"
                     + request.upstreamModel() + "' is served by the Anthropic provider '" + config.name()
                     + "', which has no " + request.endpoint().upstreamPath() + " endpoint.", "model"));
@@ -95,7 +96,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
         body.put("model", request.upstreamModel());
         MultiMap headers = UpstreamClient.callHeaders(request)
                 .set("anthropic-version", header(request, "anthropic-version", API_VERSION));
-        String betas = config.messages().passedBetas(request.clientHeaders().get("anthropic-beta"));
+        String betas = config.dialects().passedBetas(request.clientHeaders().get("anthropic-beta"));
         if (betas != null) {
             headers.set("anthropic-beta", betas);
         }

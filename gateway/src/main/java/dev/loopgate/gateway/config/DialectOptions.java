@@ -4,18 +4,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * How a provider takes Anthropic Messages calls.
+ * Which dialects a provider speaks besides its own, and how it takes the others.
  *
  * @param anthropicBetas the {@code anthropic-beta} values passed on to an Anthropic provider;
  *        empty passes every beta the caller sent
  * @param dropThinking   whether a Messages call's thinking (the {@code thinking} setting and
  *        earlier thinking blocks) is dropped when it is translated for an OpenAI-compatible
  *        provider, which has no such field; without it such a call is refused with a 400
+ * @param responsesNative whether an OpenAI-compatible provider serves the Responses API itself
+ *        ({@code responses: native}), so Responses calls go to it as sent; otherwise they are
+ *        translated to chat completions
  */
-public record MessagesOptions(Optional<Set<String>> anthropicBetas, boolean dropThinking) {
-    public static final MessagesOptions DEFAULTS = new MessagesOptions(Optional.empty(), false);
+public record DialectOptions(Optional<Set<String>> anthropicBetas, boolean dropThinking, boolean responsesNative) {
+    public static final DialectOptions DEFAULTS = new DialectOptions(Optional.empty(), false, false);
 
-    public MessagesOptions {
+    public DialectOptions {
         anthropicBetas = anthropicBetas.map(Set::copyOf);
     }
 
