@@ -10,7 +10,6 @@ import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
-import dev.loopgate.gateway.provider.ProviderAdapter;
 import dev.loopgate.gateway.provider.Providers;
 import dev.loopgate.gateway.provider.UpstreamRequest;
 import dev.loopgate.gateway.provider.UpstreamResponse;
@@ -64,11 +63,10 @@ final class CountTokensHandler implements Handler<RoutingContext> {
                     ErrorCode.INVALID_REQUEST, "The model '" + request.requestedModel() + "' does not exist here. Use"
                             + " one of: " + router.validNames() + ".", "model"));
             ModelConfig model = config.model(route.targets().get(0));
-            ProviderAdapter adapter = providers.get(model.provider());
-            Future<Buffer> counted = adapter instanceof AnthropicAdapter anthropic
-                    ? byProvider(anthropic, request, model, ctx.request().headers(), headers.get("x-request-id"))
-                            .recover(failure -> Future.succeededFuture(estimated(request)))
-                    : Future.succeededFuture(estimated(request));
+            Future<Buffer> counted = providers.anthropic(model.provider())
+                    .map(anthropic -> byProvider(anthropic, request, model, ctx.request().headers(),
+                            headers.get("x-request-id")).recover(failure -> Future.succeededFuture(estimated(request))))
+                    .orElseGet(() -> Future.succeededFuture(estimated(request)));
             counted.onComplete(done -> {
                 if (done.failed()) {
                     ErrorResponses.send(ctx.response(), headers, done.cause(), Dialect.ANTHROPIC);

@@ -1,0 +1,219 @@
+package dev.loopgate.gateway.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.gateway.wire.ChatToResponses;
+import dev.loopgate.gateway.wire.Json;
+import dev.loopgate.gateway.wire.SseEvents;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+
+/**
+ * A chat completions stream (the hub) as Responses API events, each chunk translated as soon
+ * as it is complete: {@code response.created} and {@code response.in_progress}; per piece of
+ * content a message item ({@code output_item.added}, {@code content_part.added},
+ * {@code output_text.delta}s, then the {@code .done} events) or a function_call item (with its
+ * {@code function_call_arguments.delta}s); and at {@code [DONE]} {@code response.completed}
+ * (or {@code response.incomplete} when the output cap cut it) with the whole response and its
+ * usage. Every event carries its {@code event:} line and {@code sequence_number}.
+ *
+ * <p>Nothing is written before the first content, so a stream that fails at once lets the next
+ * target be tried; a stream that ends without {@code [DONE]} never gets its completion, which is
+ * how the relay knows it was cut.
+ */
+public final class ChatStreamToResponses implements TranslatedBody.Translator {
+    private final JsonNode request;
+    private final long createdAt;
+    private final ArrayNode output = Json.MAPPER.createArrayNode();
+    private Buffer pending;
+    private boolean started;
+    private boolean done;
+    private boolean failed;
+    private int sequence;
+    private String chatId = "";
+    private String model = "";
+    /** The open item: a message or a function call, with the chat tool index it carries (-1 for a message). */
+    private ObjectNode open;
+    private int openTool = -1;
+    private final StringBuilder openText = new StringBuilder();
+    private int toolItems;
+    private String finishReason = "";
+    private JsonNode usage = Json.MAPPER.createObjectNode();
+
+    /**
+     * @param request   the caller's Responses request, whose settings the response echoes
+     * @param createdAt the epoch second the response carries
+     */
+    public ChatStreamToResponses(JsonNode request, long createdAt) {
+        this.request = request;
+        this.createdAt = createdAt;
+    }
+
+    @Override
+    public Buffer onData(Buffer chunk) {
+        Buffer out = Buffer.buffer();
+        if (done || failed) {
+            return out;
+        }
+        Buffer data = pending == null ? chunk : pending.appendBuffer(chunk);
+        int length = data.length();
+        int start = 0;
+        int end;
+        while (!done && !failed && (end = SseEvents.endOfEvent(data, start, length)) >= 0) {
+            event(data, start, end, out);
+            start = end;
+        }
+        pending = start < length && !done && !failed
+                ? Buffer.buffer(length - start).appendBuffer(data, start, length - start) : null;
+        return out;
+    }
+
+    @Override
+    public Buffer onEnd() {
+        Buffer out = Buffer.buffer();
+        if (pending != null && !done && !failed) {
+            event(pending, 0, pending.length(), out);
+        }
+        pending = null;
+        return out;
+    }
+
+    @Override
+    public boolean isOver() {
+        return failed;
+    }
+
+    private void event(Buffer data, int start, int end, Buffer out) {
+        int[] payload = SseEvents.dataPayload(data, start, end);
+        if (payload == null || payload[1] == payload[0]) {
+            return;
+        }
+        if (SseEvents.isDone(data, payload[0], payload[1])) {
+            finish(out);
+            return;
+        }
+        JsonNode chunk;
+        try {
+            chunk = Json.MAPPER.readTree(data.getBytes(payload[0], payload[1]));
+        } catch (IOException malformed) {
+            failed = true;
+            return;
+        }
+        if (chunk.has("error")) {
+            failed = true;
+            return;
+        }
+        if (chatId.isEmpty()) {
+            chatId = chunk.path("id").asText("");
+            model = chunk.path("model").asText("");
+        }
+        if (chunk.hasNonNull("usage")) {
+            usage = chunk.get("usage");
+        }
+        JsonNode choice = chunk.path("choices").path(0);
+        JsonNode delta = choice.path("delta");
+        String text = delta.path("content").asText("");
+        if (!text.isEmpty()) {
+            if (open == null || openTool >= 0) {
+                openMessage(out);
+            }
+            openText.append(text);
+            write(out, "response.output_text.delta", item().put("content_index", 0).put("delta", text)
+                    .set("logprobs", Json.MAPPER.createArrayNode()));
+        }
+        for (JsonNode call : delta.path("tool_calls")) {
+            int index = call.path("index").asInt(0);
+            if (open == null || index != openTool) {
+                openCall(out, index, call);
+            }
+            String arguments = call.path("function").path("arguments").asText("");
+            if (!arguments.isEmpty()) {
+                openText.append(arguments);
+                write(out, "response.function_call_arguments.delta", item().put("delta", arguments));
+            }
+        }
+        if (choice.hasNonNull("finish_reason")) {
+            finishReason = choice.get("finish_reason").asText();
+        }
+    }
+
+    private void openMessage(Buffer out) {
+        start(out);
+        close(out);
+        open = ChatToResponses.message(chatId, "", "in_progress");
+        open.withArray("content").removeAll();
+        openTool = -1;
+        write(out, "response.output_item.added", Json.MAPPER.createObjectNode().put("output_index", output.size())
+                .set("item", open.deepCopy()));
+        write(out, "response.content_part.added", item().put("content_index", 0)
+                .set("part", ChatToResponses.outputText("")));
+    }
+
+    private void openCall(Buffer out, int index, JsonNode call) {
+        start(out);
+        close(out);
+        open = ChatToResponses.functionCall(chatId, toolItems++, call.path("id").asText("call_" + index),
+                call.path("function").path("name").asText(""), "", "in_progress");
+        openTool = index;
+        write(out, "response.output_item.added", Json.MAPPER.createObjectNode().put("output_index", output.size())
+                .set("item", open.deepCopy()));
+    }
+
+    /** Ends the open item with its .done events and adds it to the response's output. */
+    private void close(Buffer out) {
+        if (open == null) {
+            return;
+        }
+        String text = openText.toString();
+        ObjectNode finished;
+        if (openTool < 0) {
+            write(out, "response.output_text.done", item().put("content_index", 0).put("text", text)
+                    .set("logprobs", Json.MAPPER.createArrayNode()));
+            write(out, "response.content_part.done", item().put("content_index", 0)
+                    .set("part", ChatToResponses.outputText(text)));
+            finished = ChatToResponses.message(chatId, text, "completed");
+        } else {
+            write(out, "response.function_call_arguments.done", item().put("arguments", text));
+            finished = open.put("arguments", text).put("status", "completed");
+        }
+        write(out, "response.output_item.done", Json.MAPPER.createObjectNode().put("output_index", output.size())
+                .set("item", finished));
+        output.add(finished);
+        open = null;
+        openText.setLength(0);
+    }
+
+    /** The item-addressing fields of the open item's events. */
+    private ObjectNode item() {
+        return Json.MAPPER.createObjectNode().put("item_id", open.path("id").asText()).put("output_index", output.size());
+    }
+
+    private void start(Buffer out) {
+        if (started) {
+            return;
+        }
+        started = true;
+        ObjectNode running = ChatToResponses.envelope(chatId, model, createdAt, "in_progress",
+                Json.MAPPER.createArrayNode(), null, request);
+        write(out, "response.created", Json.MAPPER.createObjectNode().set("response", running));
+        write(out, "response.in_progress", Json.MAPPER.createObjectNode().set("response", running.deepCopy()));
+    }
+
+    private void finish(Buffer out) {
+        start(out);
+        close(out);
+        boolean cut = "length".equals(finishReason);
+        ObjectNode response = ChatToResponses.envelope(chatId, model, createdAt, cut ? "incomplete" : "completed",
+                output, ChatToResponses.usage(usage), request);
+        write(out, cut ? "response.incomplete" : "response.completed",
+                Json.MAPPER.createObjectNode().set("response", response));
+        done = true;
+    }
+
+    private void write(Buffer out, String type, ObjectNode event) {
+        ObjectNode data = Json.MAPPER.createObjectNode().put("type", type).put("sequence_number", sequence++);
+        data.setAll(event);
+        out.appendString("event: " + type + "\ndata: ").appendString(data.toString()).appendString("\n\n");
+    }
+}
