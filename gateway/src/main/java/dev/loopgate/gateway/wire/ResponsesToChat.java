@@ -10,7 +10,7 @@ import dev.loopgate.gateway.error.GatewayException;
  * A Responses API request as a chat completions request (the hub), for a provider that does
  * not serve the Responses API: instructions become a system message, input messages chat
  * messages, function calls and their outputs tool calls and tool messages, function tools
- * functions, {@code text.format} the {@code response_format}. Reasoning items and settings are
+ * functions (a namespace's functions one by one), {@code text.format} the {@code response_format}. Reasoning items and settings are
  * left out (chat has no place for them); built-in tools and other item types are refused with
  * a 400 naming them, since only a provider that serves the Responses API can run them.
  */
@@ -148,22 +148,7 @@ public final class ResponsesToChat {
         if (tools != null && tools.isArray() && !tools.isEmpty()) {
             ArrayNode out = chat.putArray("tools");
             for (int i = 0; i < tools.size(); i++) {
-                JsonNode tool = tools.get(i);
-                String type = tool.path("type").asText("");
-                if (!"function".equals(type)) {
-                    throw invalid("'tools[" + i + "]' is the built-in tool '" + type + "', which only a provider that"
-                            + " serves the Responses API can run.", "tools[" + i + "]");
-                }
-                ObjectNode function = out.addObject().put("type", "function").putObject("function");
-                function.put("name", tool.path("name").asText());
-                if (tool.hasNonNull("description")) {
-                    function.put("description", tool.get("description").asText());
-                }
-                function.set("parameters", tool.path("parameters").isObject() ? tool.get("parameters")
-                        : Json.MAPPER.createObjectNode().put("type", "object"));
-                if (tool.has("strict")) {
-                    function.set("strict", tool.get("strict"));
-                }
+                tool(tools.get(i), "tools[" + i + "]", out);
             }
         }
         JsonNode choice = responses.get("tool_choice");
@@ -172,6 +157,32 @@ public final class ResponsesToChat {
         } else if (choice != null && choice.isObject() && "function".equals(choice.path("type").asText())) {
             chat.putObject("tool_choice").put("type", "function").putObject("function")
                     .put("name", choice.path("name").asText());
+        }
+    }
+
+    /** A function tool as a chat function; a namespace as the functions it groups; a built-in tool is refused. */
+    private static void tool(JsonNode tool, String at, ArrayNode out) {
+        String type = tool.path("type").asText("");
+        if ("namespace".equals(type)) {
+            JsonNode grouped = tool.path("tools");
+            for (int i = 0; i < grouped.size(); i++) {
+                tool(grouped.get(i), at + ".tools[" + i + "]", out);
+            }
+            return;
+        }
+        if (!"function".equals(type)) {
+            throw invalid("'" + at + "' is the built-in tool '" + type + "', which only a provider that serves the"
+                    + " Responses API can run.", at);
+        }
+        ObjectNode function = out.addObject().put("type", "function").putObject("function");
+        function.put("name", tool.path("name").asText());
+        if (tool.hasNonNull("description")) {
+            function.put("description", tool.get("description").asText());
+        }
+        function.set("parameters", tool.path("parameters").isObject() ? tool.get("parameters")
+                : Json.MAPPER.createObjectNode().put("type", "object"));
+        if (tool.has("strict")) {
+            function.set("strict", tool.get("strict"));
         }
     }
 

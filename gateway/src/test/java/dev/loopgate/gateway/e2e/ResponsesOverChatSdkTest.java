@@ -176,6 +176,18 @@ class ResponsesOverChatSdkTest {
     }
 
     @Test
+    void aNamespaceOfToolsReachesTheProviderAsItsFunctions() {
+        chat.answer(UpstreamAnswer.json(200, Fixtures.CHAT));
+        GatewayResponse response = gateway.post("/v1/responses", """
+                {"model":"mini","input":"Plan.","tools":[{"type":"function","name":"exec_command","parameters":                {"type":"object"}},{"type":"namespace","name":"agents","description":"Sub-agents","tools":                [{"type":"function","name":"spawn_agent","parameters":{"type":"object"}}]}]}""")
+                .loop("hub-namespace").send();
+        assertEquals(200, response.status(), response.body());
+        JsonNode tools = chat.onlyRequest().json().path("tools");
+        assertEquals(List.of("exec_command", "spawn_agent"), List.of(tools.path(0).path("function").path("name").asText(),
+                tools.path(1).path("function").path("name").asText()));
+    }
+
+    @Test
     void builtInToolsAndRefusalsAreTypedErrors() {
         BadRequestException builtIn = assertThrows(BadRequestException.class, () -> withClient("hub-refused",
                 client -> client.responses().create(ResponseCreateParams.builder().model("mini").input("Search.")
