@@ -11,6 +11,8 @@ import dev.loopgate.budgets.ledger.Trip;
 import dev.loopgate.budgets.ratelimit.FallbackRateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiters;
+import dev.loopgate.budgets.responses.ResponseStore;
+import dev.loopgate.budgets.responses.ResponseStores;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.RedisConfig;
@@ -21,11 +23,12 @@ import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
- * The stores that guard spending, shared by every event loop: in Redis when it is
- * configured (exact across replicas, one client for all three), in this process otherwise.
+ * The stores that guard spending, and the responses kept for {@code previous_response_id},
+ * shared by every event loop: in Redis when it is configured (exact across replicas, one client
+ * for all), in this process otherwise.
  */
 public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, IdempotencyStore idempotency,
-        RedisClient redis) {
+        ResponseStore responses, RedisClient redis) {
 
     /**
      * @param trips   told of breakers tripped by spend replayed into Redis after an outage
@@ -36,7 +39,8 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         long ttl = config.budgets().reservationTtl().toMillis();
         if (config.redis().isEmpty()) {
             return Future.succeededFuture(new BudgetServices(new InMemoryBudgetLedger(ttl, clock),
-                    RateLimiters.local(), IdempotencyStores.inMemory(), null));
+                    RateLimiters.local(), IdempotencyStores.inMemory(),
+                    ResponseStores.inMemory(clock, ResponseStores.DEFAULT_TTL, ResponseStores.DEFAULT_MAX_ENTRIES), null));
         }
         RedisConfig redis = config.redis().get();
         RedisURI uri = RedisURI.create(redis.url());
@@ -50,7 +54,9 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
                 .map(limiter -> allowWhenDown ? new FallbackRateLimiter(limiter) : limiter)
                 .compose(limiter -> Future.fromCompletionStage(IdempotencyStores.redis(client, uri, redis.namespace(),
                                 IdempotencyStores.DEFAULT_TTL, IdempotencyStores.DEFAULT_LEASE))
-                        .map(idempotency -> new BudgetServices(ledger, limiter, idempotency, client)))
+                        .compose(idempotency -> Future.fromCompletionStage(ResponseStores.redis(client, uri,
+                                        redis.namespace(), ResponseStores.DEFAULT_TTL))
+                                .map(responses -> new BudgetServices(ledger, limiter, idempotency, responses, client))))
                 .recover(failure -> {
                     ledger.close();
                     RedisClients.shutdown(client);
@@ -81,6 +87,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         ledger.close();
         rateLimiter.close();
         idempotency.close();
+        responses.close();
         if (redis != null) {
             RedisClients.shutdown(redis);
         }

@@ -20,6 +20,7 @@ import dev.loopgate.gateway.pipeline.Pipeline;
 import dev.loopgate.gateway.pipeline.RateLimitStage;
 import dev.loopgate.gateway.pipeline.RecordStage;
 import dev.loopgate.gateway.pipeline.ReserveStage;
+import dev.loopgate.gateway.pipeline.ResponsesStateStage;
 import dev.loopgate.gateway.pipeline.RetryPolicy;
 import dev.loopgate.gateway.pipeline.RouteStage;
 import dev.loopgate.gateway.pipeline.SettleStage;
@@ -72,6 +73,7 @@ final class GatewayVerticle extends VerticleBase {
                 new IdempotencyStage(store, runtime.budgets().idempotency(),
                         config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW,
                         IdempotencyStores.DEFAULT_LEASE),
+                new ResponsesStateStage(store, runtime.budgets().responses(), config),
                 new EstimateTokensStage(runtime.tokens()),
                 new LoopFactsStage(runtime.rules().active(), store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
@@ -120,6 +122,7 @@ final class GatewayVerticle extends VerticleBase {
         router.post("/v1/messages/count_tokens").handler(new KeyBeforeBody(runtime.keys(), countTokens))
                 .handler(runtime.bodies());
         router.post("/v1/messages/count_tokens").handler(body).handler(countTokens);
+        new ResponsesRoutes(runtime.keys(), runtime.budgetStore(), runtime.budgets().responses()).mount(router);
         router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
         router.route("/admin/*").handler(RoleAuth.admin(runtime.keys()));
         RoleAuth reports = RoleAuth.reports(runtime.keys());

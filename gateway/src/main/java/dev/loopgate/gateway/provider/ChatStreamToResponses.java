@@ -25,13 +25,13 @@ import java.io.IOException;
 public final class ChatStreamToResponses implements TranslatedBody.Translator {
     private final JsonNode request;
     private final long createdAt;
+    private final String responseId;
     private final ArrayNode output = Json.MAPPER.createArrayNode();
     private Buffer pending;
     private boolean started;
     private boolean done;
     private boolean failed;
     private int sequence;
-    private String chatId = "";
     private String model = "";
     /** The open item: a message or a function call, with the chat tool index it carries (-1 for a message). */
     private ObjectNode open;
@@ -44,10 +44,12 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
     /**
      * @param request   the caller's Responses request, whose settings the response echoes
      * @param createdAt the epoch second the response carries
+     * @param responseId the id the gateway gives the response ({@code resp_...})
      */
-    public ChatStreamToResponses(JsonNode request, long createdAt) {
+    public ChatStreamToResponses(JsonNode request, long createdAt, String responseId) {
         this.request = request;
         this.createdAt = createdAt;
+        this.responseId = responseId;
     }
 
     @Override
@@ -104,8 +106,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
             failed = true;
             return;
         }
-        if (chatId.isEmpty()) {
-            chatId = chunk.path("id").asText("");
+        if (model.isEmpty()) {
             model = chunk.path("model").asText("");
         }
         if (chunk.hasNonNull("usage")) {
@@ -141,7 +142,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
     private void openMessage(Buffer out) {
         start(out);
         close(out);
-        open = ChatToResponses.message(chatId, "", "in_progress");
+        open = ChatToResponses.message(responseId, "", "in_progress");
         open.withArray("content").removeAll();
         openTool = -1;
         write(out, "response.output_item.added", Json.MAPPER.createObjectNode().put("output_index", output.size())
@@ -153,7 +154,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
     private void openCall(Buffer out, int index, JsonNode call) {
         start(out);
         close(out);
-        open = ChatToResponses.functionCall(chatId, toolItems++, call.path("id").asText("call_" + index),
+        open = ChatToResponses.functionCall(responseId, toolItems++, call.path("id").asText("call_" + index),
                 call.path("function").path("name").asText(""), "", "in_progress");
         openTool = index;
         write(out, "response.output_item.added", Json.MAPPER.createObjectNode().put("output_index", output.size())
@@ -172,7 +173,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
                     .set("logprobs", Json.MAPPER.createArrayNode()));
             write(out, "response.content_part.done", item().put("content_index", 0)
                     .set("part", ChatToResponses.outputText(text)));
-            finished = ChatToResponses.message(chatId, text, "completed");
+            finished = ChatToResponses.message(responseId, text, "completed");
         } else {
             write(out, "response.function_call_arguments.done", item().put("arguments", text));
             finished = open.put("arguments", text).put("status", "completed");
@@ -194,7 +195,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
             return;
         }
         started = true;
-        ObjectNode running = ChatToResponses.envelope(chatId, model, createdAt, "in_progress",
+        ObjectNode running = ChatToResponses.envelope(responseId, model, createdAt, "in_progress",
                 Json.MAPPER.createArrayNode(), null, request);
         write(out, "response.created", Json.MAPPER.createObjectNode().set("response", running));
         write(out, "response.in_progress", Json.MAPPER.createObjectNode().set("response", running.deepCopy()));
@@ -204,7 +205,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
         start(out);
         close(out);
         boolean cut = "length".equals(finishReason);
-        ObjectNode response = ChatToResponses.envelope(chatId, model, createdAt, cut ? "incomplete" : "completed",
+        ObjectNode response = ChatToResponses.envelope(responseId, model, createdAt, cut ? "incomplete" : "completed",
                 output, ChatToResponses.usage(usage), request);
         write(out, cut ? "response.incomplete" : "response.completed",
                 Json.MAPPER.createObjectNode().set("response", response));

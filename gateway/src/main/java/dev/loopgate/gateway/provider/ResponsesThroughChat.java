@@ -8,6 +8,8 @@ import dev.loopgate.gateway.wire.ChatToResponses;
 import dev.loopgate.gateway.wire.ResponsesToChat;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The hub for the Responses API: a provider that does not serve it natively gets a Responses
@@ -40,6 +42,7 @@ public final class ResponsesThroughChat implements ProviderAdapter {
             return Future.failedFuture(refused);
         }
         long createdAt = clock.instant().getEpochSecond();
+        String responseId = responseId();
         UpstreamRequest asChat = new UpstreamRequest(Endpoint.CHAT_COMPLETIONS, chat, request.upstreamModel(),
                 request.defaultMaxTokens(), request.stream(), request.requestId(), request.clientHeaders(),
                 request.abandoned());
@@ -50,11 +53,18 @@ public final class ResponsesThroughChat implements ProviderAdapter {
             }
             return request.stream()
                     ? new TranslatedResponse(raw, status, "text/event-stream",
-                            new TranslatedBody(raw.body(), new ChatStreamToResponses(original, createdAt)))
+                            new TranslatedBody(raw.body(), new ChatStreamToResponses(original, createdAt, responseId)))
                     : new TranslatedResponse(raw, status, "application/json", new TranslatedBody(raw.body(),
                             WholeBody.bounded(UpstreamResponse.MAX_ANSWER_BYTES,
-                                    body -> ChatToResponses.response(body, original, createdAt))));
+                                    body -> ChatToResponses.response(body, original, createdAt, responseId))));
         });
+    }
+
+    /** A response id of the gateway's own: unique across replicas without coordination. */
+    private static String responseId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "resp_" + HexFormat.of().toHexDigits(random.nextLong())
+                + HexFormat.of().toHexDigits(random.nextLong());
     }
 
     /** The provider's own adapter, behind this hub. */

@@ -17,15 +17,19 @@ public final class ChatToResponses {
     private ChatToResponses() {
     }
 
-    /** The whole response for a whole chat completion. */
-    public static Buffer response(byte[] completion, JsonNode request, long createdAt) {
+    /**
+     * The whole response for a whole chat completion.
+     *
+     * @param responseId the id the gateway gives the response (and, from it, its items)
+     */
+    public static Buffer response(byte[] completion, JsonNode request, long createdAt, String responseId) {
         JsonNode in;
         try {
             in = Json.MAPPER.readTree(completion);
         } catch (IOException e) {
             throw new IllegalStateException("the provider's answer is not JSON", e);
         }
-        String id = in.path("id").asText("");
+        String id = responseId;
         JsonNode choice = in.path("choices").path(0);
         ArrayNode output = Json.MAPPER.createArrayNode();
         String text = choice.path("message").path("content").asText("");
@@ -43,10 +47,10 @@ public final class ChatToResponses {
     }
 
     /** The response object every answer and stream event carries; {@code usage} may be null while it runs. */
-    public static ObjectNode envelope(String chatId, String model, long createdAt, String status, ArrayNode output,
+    public static ObjectNode envelope(String responseId, String model, long createdAt, String status, ArrayNode output,
             ObjectNode usage, JsonNode request) {
         ObjectNode response = Json.MAPPER.createObjectNode()
-                .put("id", "resp_" + chatId)
+                .put("id", responseId)
                 .put("object", "response")
                 .put("created_at", createdAt)
                 .put("status", status);
@@ -82,8 +86,8 @@ public final class ChatToResponses {
         return response;
     }
 
-    public static ObjectNode message(String chatId, String text, String status) {
-        ObjectNode item = Json.MAPPER.createObjectNode().put("id", "msg_" + chatId).put("type", "message")
+    public static ObjectNode message(String responseId, String text, String status) {
+        ObjectNode item = Json.MAPPER.createObjectNode().put("id", "msg_" + responseId.substring(5)).put("type", "message")
                 .put("status", status).put("role", "assistant");
         item.putArray("content").add(outputText(text));
         return item;
@@ -96,9 +100,9 @@ public final class ChatToResponses {
         return part.put("text", text);
     }
 
-    public static ObjectNode functionCall(String chatId, int index, String callId, String name, String arguments,
+    public static ObjectNode functionCall(String responseId, int index, String callId, String name, String arguments,
             String status) {
-        return Json.MAPPER.createObjectNode().put("id", "fc_" + chatId + "_" + index).put("type", "function_call")
+        return Json.MAPPER.createObjectNode().put("id", "fc_" + responseId.substring(5) + "_" + index).put("type", "function_call")
                 .put("status", status).put("arguments", arguments).put("call_id", callId).put("name", name);
     }
 

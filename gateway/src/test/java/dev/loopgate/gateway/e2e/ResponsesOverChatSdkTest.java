@@ -176,6 +176,57 @@ class ResponsesOverChatSdkTest {
     }
 
     @Test
+    void previousResponseIdContinuesAConversationTheGatewayKeptForTheKeyThatMadeIt() {
+        chat.answer(UpstreamAnswer.json(200, Fixtures.CHAT));
+        Response first = withClient("hub-state", client -> client.responses().create(ResponseCreateParams.builder()
+                .model("mini").input("Why does test_total fail?").build()));
+        Response second = withClient("hub-state", client -> client.responses().create(ResponseCreateParams.builder()
+                .model("mini").previousResponseId(first.id()).input("And how do I fix it?").build()));
+        assertTrue(!first.id().equals(second.id()), "each response has its own id");
+
+        JsonNode messages = chat.received().get(1).json().path("messages");
+        assertEquals(3, messages.size(), messages::toString);
+        assertEquals("Why does test_total fail?", messages.path(0).path("content").asText());
+        assertEquals("assistant", messages.path(1).path("role").asText());
+        assertEquals(Fixtures.chatContent(), messages.path(1).path("content").asText());
+        assertEquals("And how do I fix it?", messages.path(2).path("content").asText());
+
+        GatewayResponse kept = gateway.request(HttpMethod.GET, "/v1/responses/" + first.id()).loop("hub-state").send();
+        assertEquals(200, kept.status(), kept.body());
+        assertEquals(first.id(), kept.json().path("id").asText());
+        GatewayResponse otherKey = gateway.request(HttpMethod.GET, "/v1/responses/" + first.id())
+                .key(GatewayHarness.SOLO_KEY).send();
+        assertEquals(404, otherKey.status(), "another key's response does not exist for it");
+
+        GatewayResponse deleted = gateway.request(HttpMethod.DELETE, "/v1/responses/" + first.id()).loop("hub-state").send();
+        assertEquals(true, deleted.json().path("deleted").asBoolean(), deleted.body());
+        assertEquals(404, gateway.request(HttpMethod.GET, "/v1/responses/" + first.id()).loop("hub-state").send().status());
+
+        GatewayResponse unstored = gateway.post("/v1/responses", """
+                {"model":"mini","input":"Not kept.","store":false}""").loop("hub-state").send();
+        assertEquals(404, gateway.request(HttpMethod.GET, "/v1/responses/" + unstored.json().path("id").asText())
+                .loop("hub-state").send().status(), "store: false keeps nothing");
+    }
+
+    @Test
+    void aStreamedResponseIsKeptForTheNextTurnToo() {
+        chat.answer(UpstreamAnswer.recorded());
+        ResponseAccumulator accumulator = ResponseAccumulator.create();
+        withClient("hub-stream-state", client -> {
+            try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
+                    ResponseCreateParams.builder().model("mini").input("When do loops converge?").build())) {
+                stream.stream().forEach(accumulator::accumulate);
+            }
+            return null;
+        });
+        String id = accumulator.response().id();
+        withClient("hub-stream-state", client -> client.responses().create(ResponseCreateParams.builder()
+                .model("mini").previousResponseId(id).input("Why?").build()));
+        JsonNode messages = chat.received().get(1).json().path("messages");
+        assertEquals(Fixtures.streamContent(), messages.path(1).path("content").asText(), messages::toString);
+    }
+
+    @Test
     void aNamespaceOfToolsReachesTheProviderAsItsFunctions() {
         chat.answer(UpstreamAnswer.json(200, Fixtures.CHAT));
         GatewayResponse response = gateway.post("/v1/responses", """
