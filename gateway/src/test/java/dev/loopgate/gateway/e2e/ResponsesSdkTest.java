@@ -15,13 +15,16 @@ import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import dev.loopgate.gateway.call.CallRecord;
 import dev.loopgate.gateway.call.Reply.StreamEnd;
+import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayRequest;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.ReceivedRequest;
+import dev.loopgate.gateway.testing.StreamingCall;
 import dev.loopgate.gateway.testing.TestUpstream;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
+import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
@@ -137,6 +140,31 @@ class ResponsesSdkTest {
         CallRecord record = gateway.sink().await(request.requestId());
         assertEquals(StreamEnd.UPSTREAM_FAILED, record.streamEnd());
         assertTrue(record.costNanos() > 0, "the streamed text is charged");
+    }
+
+    @Test
+    void aClientLeavingMidStreamIsChargedTheTextItGot() {
+        String recorded = fixture("stream-text.sse");
+        String firstPart = recorded.substring(0, recorded.indexOf("event: response.output_text.delta",
+                recorded.indexOf(" when each step")));
+        openai.answer((vertx, request, received) -> request.response().setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream").write(firstPart));
+        GatewayRequest request = gateway.post("/v1/responses", """
+                {"model":"gpt","input":"Go","stream":true}""").loop("resp-abort");
+        StreamingCall call = request.open();
+        call.awaitText(" when each step");
+
+        call.disconnect();
+
+        CallRecord record = gateway.sink().await(request.requestId());
+        assertEquals(StreamEnd.CLIENT_CLOSED, record.streamEnd());
+        TokenEstimator tokens = new TokenEstimator();
+        long prompt = tokens.responsesPromptTokens(Fixtures.parse("{\"model\":\"gpt\",\"input\":\"Go\",\"stream\":true}"));
+        long output = tokens.text("Loops converge when each step");
+        // the estimated prompt at $1.25 and the streamed output at $10 per million
+        BigDecimal expected = BigDecimal.valueOf(prompt * 1250 + output * 10_000, 9);
+        assertEquals(0, expected.compareTo(BigDecimal.valueOf(record.costNanos(), 9)),
+                "charged " + BigDecimal.valueOf(record.costNanos(), 9) + ", expected " + expected);
     }
 
     @Test
