@@ -2,6 +2,7 @@ package dev.loopgate.gateway.config;
 
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.TierTable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,8 @@ public record GatewayConfig(
         RuleSet rules,
         BudgetsConfig budgets,
         BreakersConfig breakers,
-        int maxTotalAttempts) {
+        int maxTotalAttempts,
+        Duration responsesTtl) {
 
     public GatewayConfig {
         if (maxTotalAttempts < 1) {

@@ -40,7 +40,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         if (config.redis().isEmpty()) {
             return Future.succeededFuture(new BudgetServices(new InMemoryBudgetLedger(ttl, clock),
                     RateLimiters.local(), IdempotencyStores.inMemory(),
-                    ResponseStores.inMemory(clock, ResponseStores.DEFAULT_TTL, ResponseStores.DEFAULT_MAX_ENTRIES), null));
+                    ResponseStores.inMemory(clock, config.responsesTtl(), ResponseStores.DEFAULT_MAX_ENTRIES), null));
         }
         RedisConfig redis = config.redis().get();
         RedisURI uri = RedisURI.create(redis.url());
@@ -55,7 +55,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
                 .compose(limiter -> Future.fromCompletionStage(IdempotencyStores.redis(client, uri, redis.namespace(),
                                 IdempotencyStores.DEFAULT_TTL, IdempotencyStores.DEFAULT_LEASE))
                         .compose(idempotency -> Future.fromCompletionStage(ResponseStores.redis(client, uri,
-                                        redis.namespace(), ResponseStores.DEFAULT_TTL))
+                                        redis.namespace(), config.responsesTtl()))
                                 .map(responses -> new BudgetServices(ledger, limiter, idempotency, responses, client))))
                 .recover(failure -> {
                     ledger.close();

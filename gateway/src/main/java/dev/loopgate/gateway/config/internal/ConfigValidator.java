@@ -3,6 +3,7 @@ package dev.loopgate.gateway.config.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
 import dev.loopgate.gateway.auth.Role;
+import dev.loopgate.budgets.responses.ResponseStores;
 import dev.loopgate.gateway.config.AuditConfig;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
@@ -28,6 +29,7 @@ import dev.loopgate.rules.RulesException;
 import dev.loopgate.rules.TierTable;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,11 +77,13 @@ final class ConfigValidator {
         BudgetsValidator budgetsValidator = new BudgetsValidator(problems);
         BudgetsConfig budgets = budgetsValidator.budgets(raw.budgets(), keyNames(keys));
         BreakersConfig breakers = budgetsValidator.breakers(raw.breakers());
+        Duration responsesTtl = DurationParser.field(raw.responses() == null ? null : raw.responses().ttl(),
+                "responses.ttl", ResponseStores.DEFAULT_TTL, false, problems);
         if (!problems.isEmpty()) {
             return null;
         }
         return new GatewayConfig(server, redis, audit, providers, models, tiers, keys,
-                rules, budgets, breakers, maxTotalAttempts);
+                rules, budgets, breakers, maxTotalAttempts, responsesTtl);
     }
 
     /**

@@ -26,7 +26,12 @@ record RawGatewayConfig(
         RawBreakersConfig breakers,
         RawRetryConfig retry,
         RawHealthConfig health,
+        RawResponsesConfig responses,
         List<RawKeyConfig> keys) {
+
+    /** {@code responses:}: how long a response served through the hub can be continued. */
+    record RawResponsesConfig(String ttl) {
+    }
 
     /** {@code server:}. */
     record RawServerConfig(String host, Integer port, Long maxBodyBytes, Long maxInflightBodyBytes,
