@@ -67,7 +67,7 @@ public final class LoadGen {
             long end = measureFrom + options.duration().toNanos();
             LoadVerticle.Window window = new LoadVerticle.Window(start, measureFrom, end);
             RequestBodies bodies = new RequestBodies(options.model(), options.maxTokens(), options.stream(),
-                    options.includeUsage(), options.url().getPath().endsWith("/messages"));
+                    options.includeUsage(), options.url().getPath());
             // A random start: runs one after the other never send the same request again (a
             // gateway's repeat breaker would rightly pause a loop that did).
             AtomicLong sequence = new AtomicLong(java.util.concurrent.ThreadLocalRandom.current().nextLong(1L << 50));

@@ -58,6 +58,18 @@ final class MockReplies {
                 + ",\"output_tokens\":" + outputTokens + "}}");
     }
 
+    /** A whole Responses API response, for {@code /v1/responses}: the same content and token counts. */
+    Buffer response(String model, int promptTokens) {
+        int outputTokens = Math.max(1, content.length() / 4);
+        return Buffer.buffer("{\"id\":\"resp_loopgate_bench\",\"object\":\"response\",\"created_at\":" + CREATED
+                + ",\"status\":\"completed\",\"model\":" + Json.encode(model) + ",\"output\":[{\"type\":\"message\","
+                + "\"id\":\"msg_loopgate_bench\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":"
+                + "\"output_text\",\"annotations\":[],\"text\":" + Json.encode(content) + "}]}],\"usage\":{\"input_tokens\":"
+                + promptTokens + ",\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":" + outputTokens
+                + ",\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":" + (promptTokens + outputTokens)
+                + "}}");
+    }
+
     /** The first event: the assistant role and the first piece of content. */
     Buffer firstChunk(String model) {
         return perModel(model).first;

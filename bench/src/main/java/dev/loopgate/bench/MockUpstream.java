@@ -82,9 +82,13 @@ public final class MockUpstream extends VerticleBase {
             request.response().end("ok");
         } else if (request.method() == HttpMethod.POST && request.path().endsWith("/chat/completions")) {
             request.body().onSuccess(body -> answer(request.response(), body));
-        } else if (request.method() == HttpMethod.POST && request.path().endsWith("/messages")) {
+        } else if (request.method() == HttpMethod.POST
+                && (request.path().endsWith("/messages") || request.path().endsWith("/responses"))) {
+            boolean messages = request.path().endsWith("/messages");
             request.body().onSuccess(body -> {
-                Buffer reply = replies.message(modelOf(body), Math.max(1, body.length() / 4));
+                int promptTokens = Math.max(1, body.length() / 4);
+                Buffer reply = messages ? replies.message(modelOf(body), promptTokens)
+                        : replies.response(modelOf(body), promptTokens);
                 later(options.latencyMillis(), () -> {
                     if (!request.response().closed()) {
                         request.response().putHeader("content-type", "application/json").end(reply);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Anthropic Messages pass-through against chat completions, same run: the mock upstream
-# answers both (the same content and token counts), and one embedded-defaults Loopgate serves
-# /v1/chat/completions from an openai provider and /v1/messages from an anthropic provider,
-# both pointed at it. Each path is measured direct and through the gateway, closed loop.
-#   bash bench/messages.sh        # DURATION=20s CONNECTIONS=20 BENCH_SKIP_BUILD=1 to reuse jars
+# The three dialects' pass-through, same run: the mock upstream answers chat completions,
+# Anthropic Messages and the Responses API alike (the same content and token counts), and one
+# embedded-defaults Loopgate serves /v1/chat/completions and /v1/responses from an openai
+# provider (responses: native) and /v1/messages from an anthropic provider, all pointed at it.
+# Each path is measured direct and through the gateway, closed loop.
+#   bash bench/dialects.sh        # DURATION=20s CONNECTIONS=20 BENCH_SKIP_BUILD=1 to reuse jars
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH="$ROOT/bench"
@@ -24,7 +25,7 @@ cat > "$RUN/gateway.yaml" <<YAML
 server: { host: 127.0.0.1, port: $GW }
 audit: { url: "jdbc:sqlite:$RUN/audit.db", spool_dir: "$RUN/spool" }
 providers:
-  openai: { type: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: sk-bench }
+  openai: { type: openai, base_url: "http://127.0.0.1:$UP/v1", api_key: sk-bench, responses: native }
   anthropic: { type: anthropic, base_url: "http://127.0.0.1:$UP/v1", api_key: sk-bench }
 models:
   chat: { provider: openai, name: mock-chat, input: 1.0, output: 2.0 }
@@ -45,5 +46,8 @@ load direct-chat "http://127.0.0.1:$UP/v1/chat/completions" mock-chat
 load direct-messages "http://127.0.0.1:$UP/v1/messages" mock-claude
 load gateway-chat "http://127.0.0.1:$GW/v1/chat/completions" chat
 load gateway-messages "http://127.0.0.1:$GW/v1/messages" claude
+load direct-responses "http://127.0.0.1:$UP/v1/responses" mock-chat
+load gateway-responses "http://127.0.0.1:$GW/v1/responses" chat
 load gateway-chat-again "http://127.0.0.1:$GW/v1/chat/completions" chat
 load gateway-messages-again "http://127.0.0.1:$GW/v1/messages" claude
+load gateway-responses-again "http://127.0.0.1:$GW/v1/responses" chat
