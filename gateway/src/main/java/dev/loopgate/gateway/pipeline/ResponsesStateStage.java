@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * its own input, so every later stage (estimate, repeat hash, routing, the provider) sees the
  * whole conversation; an id the gateway does not know is left for a provider that serves the
  * Responses API (it keeps its own). A response served through the hub is kept once it ended,
- * unless the call said {@code store: false}; only the key that made it may continue it.
+ * unless the call said {@code store: false}; only the key that made it, for the same loop, may
+ * continue it.
  */
 public final class ResponsesStateStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(ResponsesStateStage.class);
@@ -52,7 +53,8 @@ public final class ResponsesStateStage implements Stage {
         JsonNode previous = exchange.request().json().get("previous_response_id");
         Future<Void> continued = previous == null || !previous.isTextual() ? Future.succeededFuture()
                 : store.call(responses.get(previous.asText())).map(found -> {
-                    found.filter(kept -> kept.owner().equals(exchange.key().name()))
+                    found.filter(kept -> kept.owner().equals(exchange.key().name())
+                                    && kept.loopId().equals(exchange.loop().loopId()))
                             .ifPresent(kept -> continueFrom(exchange, kept));
                     return null;
                 });

@@ -18,7 +18,16 @@ public final class ResponsesToChat {
     private ResponsesToChat() {
     }
 
+    /**
+     * @throws GatewayException 400 for what chat cannot say, and for a {@code previous_response_id}
+     *         still in the request: the gateway answers the ones it kept before this point, so this
+     *         one names nothing a provider without state could continue
+     */
     public static ObjectNode request(ObjectNode responses) {
+        if (responses.hasNonNull("previous_response_id")) {
+            throw invalid("Previous response with id '" + responses.get("previous_response_id").asText()
+                    + "' not found.", "previous_response_id");
+        }
         ObjectNode chat = Json.MAPPER.createObjectNode();
         chat.set("model", responses.get("model"));
         ArrayNode messages = chat.putArray("messages");

@@ -198,6 +198,12 @@ class ResponsesOverChatSdkTest {
                 .key(GatewayHarness.SOLO_KEY).send();
         assertEquals(404, otherKey.status(), "another key's response does not exist for it");
 
+        GatewayResponse otherLoop = gateway.post("/v1/responses", """
+                {"model":"mini","previous_response_id":"%s","input":"Mine now?"}""".formatted(first.id()))
+                .loop("hub-state-elsewhere").send();
+        assertEquals(400, otherLoop.status(), "another loop cannot continue it: " + otherLoop.body());
+        assertEquals("previous_response_id", otherLoop.json().path("error").path("param").asText());
+
         GatewayResponse deleted = gateway.request(HttpMethod.DELETE, "/v1/responses/" + first.id()).loop("hub-state").send();
         assertEquals(true, deleted.json().path("deleted").asBoolean(), deleted.body());
         assertEquals(404, gateway.request(HttpMethod.GET, "/v1/responses/" + first.id()).loop("hub-state").send().status());
