@@ -233,6 +233,31 @@ class ResponsesOverChatSdkTest {
     }
 
     @Test
+    void aTranslatedStreamCutMidWayEndsWithAnErrorEventAndNeverACompletion() {
+        chat.answer(UpstreamAnswer.sseThenCut(Fixtures.CHAT_STREAM, 3));
+        GatewayResponse response = gateway.post("/v1/responses", """
+                {"model":"mini","input":"Go","stream":true}""").loop("hub-cut").send();
+        assertEquals(200, response.status());
+        assertTrue(response.body().contains("event: response.output_text.delta"), response.body());
+        assertTrue(!response.body().contains("response.completed"), response.body());
+        assertTrue(response.body().endsWith("\"param\":null}\n\n") && response.body().contains("event: error"),
+                response.body());
+        assertTrue(Poll.until(Poll.WAIT, () -> spent("hub-cut").signum() > 0), "what was streamed is charged");
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyIsAnsweredOnce() {
+        chat.answer(UpstreamAnswer.json(200, Fixtures.CHAT));
+        String body = """
+                {"model":"mini","input":"Once only."}""";
+        GatewayResponse first = gateway.post("/v1/responses", body).loop("hub-idem").header("Idempotency-Key", "r-1").send();
+        GatewayResponse again = gateway.post("/v1/responses", body).loop("hub-idem").header("Idempotency-Key", "r-1").send();
+        assertEquals(first.body(), again.body());
+        assertEquals("true", again.header("x-loopgate-idempotent-replay"));
+        assertEquals(1, chat.received().size());
+    }
+
+    @Test
     void aNamespaceOfToolsReachesTheProviderAsItsFunctions() {
         chat.answer(UpstreamAnswer.json(200, Fixtures.CHAT));
         GatewayResponse response = gateway.post("/v1/responses", """
