@@ -20,7 +20,8 @@ import dev.loopgate.gateway.pipeline.Pipeline;
 import dev.loopgate.gateway.pipeline.RateLimitStage;
 import dev.loopgate.gateway.pipeline.RecordStage;
 import dev.loopgate.gateway.pipeline.ReserveStage;
-import dev.loopgate.gateway.pipeline.ResponsesStateStage;
+import dev.loopgate.gateway.pipeline.ResponsesContinueStage;
+import dev.loopgate.gateway.pipeline.ResponsesKeepStage;
 import dev.loopgate.gateway.pipeline.RetryPolicy;
 import dev.loopgate.gateway.pipeline.RouteStage;
 import dev.loopgate.gateway.pipeline.SettleStage;
@@ -73,10 +74,11 @@ final class GatewayVerticle extends VerticleBase {
                 new IdempotencyStage(store, runtime.budgets().idempotency(),
                         config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW,
                         IdempotencyStores.DEFAULT_LEASE),
-                new ResponsesStateStage(store, runtime.budgets().responses(), config),
+                new ResponsesContinueStage(store, runtime.budgets().responses()),
                 new EstimateTokensStage(runtime.tokens()),
                 new LoopFactsStage(runtime.rules().active(), store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
+                new ResponsesKeepStage(runtime.budgets().responses(), config),
                 new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
                 new ReserveStage(store, ledger, config, runtime.notifier(), runtime.clock()),
                 new SettleStage(runtime.tokens(), store, ledger, config.breakers(), runtime.notifier(), runtime.clock()),

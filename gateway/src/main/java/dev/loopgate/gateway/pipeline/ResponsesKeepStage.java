@@ -2,17 +2,14 @@ package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.responses.ResponseStore;
 import dev.loopgate.budgets.responses.StoredResponse;
 import dev.loopgate.gateway.call.Endpoint;
-import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.ProviderType;
-import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -23,63 +20,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Responses API's conversation state for providers that keep none. A call that continues a
- * response this gateway kept ({@code previous_response_id}) gets that conversation put before
- * its own input, so every later stage (estimate, repeat hash, routing, the provider) sees the
- * whole conversation; an id the gateway does not know is left for a provider that serves the
- * Responses API (it keeps its own). A response served through the hub is kept once it ended,
- * unless the call said {@code store: false}; only the key that made it, for the same loop, may
- * continue it.
+ * Keeps a Responses API response served through the hub (by a provider that keeps no state),
+ * unless the call said {@code store: false}, so a later call can continue it with
+ * {@code previous_response_id} ({@link ResponsesContinueStage}). It runs once the route is
+ * known: a call whose every target serves the Responses API itself is left alone (the provider
+ * keeps its own), and only the others have their stream captured to keep it.
  */
-public final class ResponsesStateStage implements Stage {
-    private static final Logger LOG = LoggerFactory.getLogger(ResponsesStateStage.class);
+public final class ResponsesKeepStage implements Stage {
+    private static final Logger LOG = LoggerFactory.getLogger(ResponsesKeepStage.class);
     private static final String COMPLETED = "response.completed";
 
-    private final BudgetStore store;
     private final ResponseStore responses;
     private final GatewayConfig config;
 
-    public ResponsesStateStage(BudgetStore store, ResponseStore responses, GatewayConfig config) {
-        this.store = store;
+    public ResponsesKeepStage(ResponseStore responses, GatewayConfig config) {
         this.responses = responses;
         this.config = config;
     }
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        if (exchange.endpoint() != Endpoint.RESPONSES) {
+        if (exchange.endpoint() != Endpoint.RESPONSES || !exchange.request().json().path("store").asBoolean(true)
+                || exchange.route().targets().stream().map(config::model).allMatch(this::servesResponses)) {
             return next.proceed(exchange);
         }
-        JsonNode previous = exchange.request().json().get("previous_response_id");
-        Future<Void> continued = previous == null || !previous.isTextual() ? Future.succeededFuture()
-                : store.call(responses.get(previous.asText())).map(found -> {
-                    found.filter(kept -> kept.owner().equals(exchange.key().name())
-                                    && kept.loopId().equals(exchange.loop().loopId()))
-                            .ifPresent(kept -> continueFrom(exchange, kept));
-                    return null;
-                });
-        boolean keep = exchange.request().json().path("store").asBoolean(true);
-        if (keep && exchange.request().stream() && exchange.streamCapture() == null) {
+        if (exchange.request().stream() && exchange.streamCapture() == null) {
             exchange.streamCapture(new ArrayList<>());
         }
-        return continued.compose(v -> next.proceed(exchange))
-                .compose(reply -> keep ? kept(exchange, reply).map(reply) : Future.succeededFuture(reply));
-    }
-
-    /** The kept conversation, then the call's own input; {@code previous_response_id} is answered here. */
-    private static void continueFrom(Exchange exchange, StoredResponse kept) {
-        ParsedRequest request = exchange.request();
-        ObjectNode json = request.json();
-        ArrayNode input = (ArrayNode) read(kept.conversation());
-        JsonNode own = json.get("input");
-        if (own.isTextual()) {
-            input.addObject().put("role", "user").put("content", own.asText());
-        } else {
-            input.addAll((ArrayNode) own);
-        }
-        json.set("input", input);
-        json.remove("previous_response_id");
-        exchange.request(request.withJson(json, request.maxTokens()));
+        return next.proceed(exchange).compose(reply -> kept(exchange, reply).map(reply));
     }
 
     /** Keeps a response served through the hub; a provider that serves the Responses API keeps its own. */
