@@ -20,11 +20,8 @@ import java.nio.charset.StandardCharsets;
  * next target be tried; a stream that ends without {@code [DONE]} never gets
  * {@code message_stop}, which is how the relay knows it was cut.
  */
-public final class ChatStreamToMessages implements TranslatedBody.Translator {
-    private Buffer pending;
+public final class ChatStreamToMessages extends SseTranslator {
     private boolean started;
-    private boolean done;
-    private boolean failed;
     /** The index of the open content block, or -1. */
     private int open = -1;
     private int blocks;
@@ -36,40 +33,7 @@ public final class ChatStreamToMessages implements TranslatedBody.Translator {
     private String model = "";
 
     @Override
-    public Buffer onData(Buffer chunk) {
-        Buffer out = Buffer.buffer();
-        if (done || failed) {
-            return out;
-        }
-        Buffer data = pending == null ? chunk : pending.appendBuffer(chunk);
-        int length = data.length();
-        int start = 0;
-        int end;
-        while (!done && !failed && (end = SseEvents.endOfEvent(data, start, length)) >= 0) {
-            event(data, start, end, out);
-            start = end;
-        }
-        pending = start < length && !done && !failed
-                ? Buffer.buffer(length - start).appendBuffer(data, start, length - start) : null;
-        return out;
-    }
-
-    @Override
-    public Buffer onEnd() {
-        Buffer out = Buffer.buffer();
-        if (pending != null && !done && !failed) {
-            event(pending, 0, pending.length(), out);
-        }
-        pending = null;
-        return out;
-    }
-
-    @Override
-    public boolean isOver() {
-        return failed;
-    }
-
-    private void event(Buffer data, int start, int end, Buffer out) {
+    protected void event(Buffer data, int start, int end, Buffer out) {
         int[] payload = SseEvents.dataPayload(data, start, end);
         if (payload == null || payload[1] == payload[0]) {
             return;
@@ -82,11 +46,11 @@ public final class ChatStreamToMessages implements TranslatedBody.Translator {
         try {
             chunk = Json.MAPPER.readTree(data.getBytes(payload[0], payload[1]));
         } catch (IOException malformed) {
-            failed = true;
+            markFailed();
             return;
         }
         if (chunk.has("error")) {
-            failed = true;
+            markFailed();
             return;
         }
         if (id.isEmpty()) {
@@ -168,7 +132,7 @@ public final class ChatStreamToMessages implements TranslatedBody.Translator {
         delta.set("usage", ChatToMessages.usage(usage));
         write(out, "message_delta", delta);
         write(out, "message_stop", Json.MAPPER.createObjectNode().put("type", "message_stop"));
-        done = true;
+        markDone();
     }
 
     private static void write(Buffer out, String event, ObjectNode data) {

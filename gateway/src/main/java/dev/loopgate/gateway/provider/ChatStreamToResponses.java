@@ -22,15 +22,12 @@ import java.io.IOException;
  * target be tried; a stream that ends without {@code [DONE]} never gets its completion, which is
  * how the relay knows it was cut.
  */
-public final class ChatStreamToResponses implements TranslatedBody.Translator {
+public final class ChatStreamToResponses extends SseTranslator {
     private final JsonNode request;
     private final long createdAt;
     private final String responseId;
     private final ArrayNode output = Json.MAPPER.createArrayNode();
-    private Buffer pending;
     private boolean started;
-    private boolean done;
-    private boolean failed;
     private int sequence;
     private String model = "";
     /** The open item: a message or a function call, with the chat tool index it carries (-1 for a message). */
@@ -53,40 +50,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
     }
 
     @Override
-    public Buffer onData(Buffer chunk) {
-        Buffer out = Buffer.buffer();
-        if (done || failed) {
-            return out;
-        }
-        Buffer data = pending == null ? chunk : pending.appendBuffer(chunk);
-        int length = data.length();
-        int start = 0;
-        int end;
-        while (!done && !failed && (end = SseEvents.endOfEvent(data, start, length)) >= 0) {
-            event(data, start, end, out);
-            start = end;
-        }
-        pending = start < length && !done && !failed
-                ? Buffer.buffer(length - start).appendBuffer(data, start, length - start) : null;
-        return out;
-    }
-
-    @Override
-    public Buffer onEnd() {
-        Buffer out = Buffer.buffer();
-        if (pending != null && !done && !failed) {
-            event(pending, 0, pending.length(), out);
-        }
-        pending = null;
-        return out;
-    }
-
-    @Override
-    public boolean isOver() {
-        return failed;
-    }
-
-    private void event(Buffer data, int start, int end, Buffer out) {
+    protected void event(Buffer data, int start, int end, Buffer out) {
         int[] payload = SseEvents.dataPayload(data, start, end);
         if (payload == null || payload[1] == payload[0]) {
             return;
@@ -99,11 +63,11 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
         try {
             chunk = Json.MAPPER.readTree(data.getBytes(payload[0], payload[1]));
         } catch (IOException malformed) {
-            failed = true;
+            markFailed();
             return;
         }
         if (chunk.has("error")) {
-            failed = true;
+            markFailed();
             return;
         }
         if (model.isEmpty()) {
@@ -209,7 +173,7 @@ public final class ChatStreamToResponses implements TranslatedBody.Translator {
                 output, ChatToResponses.usage(usage), request);
         write(out, cut ? "response.incomplete" : "response.completed",
                 Json.MAPPER.createObjectNode().set("response", response));
-        done = true;
+        markDone();
     }
 
     private void write(Buffer out, String type, ObjectNode event) {

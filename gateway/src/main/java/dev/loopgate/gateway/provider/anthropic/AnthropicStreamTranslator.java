@@ -2,7 +2,7 @@ package dev.loopgate.gateway.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loopgate.gateway.provider.TranslatedBody;
+import dev.loopgate.gateway.provider.SseTranslator;
 import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.gateway.wire.SseEvents;
 import io.vertx.core.buffer.Buffer;
@@ -23,7 +23,7 @@ import java.util.Map;
  * <p>A stream that fails (an {@code error} event, data that is not JSON, an end before
  * {@code message_stop}) never gets {@code [DONE]}: that is how the relay knows it was cut.
  */
-public final class AnthropicStreamTranslator implements TranslatedBody.Translator {
+public final class AnthropicStreamTranslator extends SseTranslator {
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     /** What one Anthropic content block becomes. */
@@ -45,14 +45,11 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
     private final Map<Integer, Block> blocks = new HashMap<>();
     /** Anthropic's usage so far: message_start's, overwritten by message_delta's cumulative counts. */
     private final ObjectNode usage = Json.MAPPER.createObjectNode();
-    private Buffer pending;
     private String id = "";
     private String model = "";
     private int toolCalls;
     private boolean roleSent;
     private boolean finishSent;
-    private boolean done;
-    private boolean failed;
 
     /**
      * @param created the epoch second every chunk carries
@@ -64,42 +61,7 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
     }
 
     @Override
-    public Buffer onData(Buffer chunk) {
-        Buffer out = Buffer.buffer();
-        if (done || failed) {
-            return out;
-        }
-        Buffer data = pending == null ? chunk : pending.appendBuffer(chunk);
-        int length = data.length();
-        int start = 0;
-        int end;
-        while (!done && !failed && (end = SseEvents.endOfEvent(data, start, length)) >= 0) {
-            event(data, start, end, out);
-            start = end;
-        }
-        pending = start < length && !done && !failed
-                ? Buffer.buffer(length - start).appendBuffer(data, start, length - start) : null;
-        return out;
-    }
-
-    @Override
-    public Buffer onEnd() {
-        Buffer out = Buffer.buffer();
-        if (pending != null && !done && !failed) {
-            // A last event without its blank line still counts.
-            event(pending, 0, pending.length(), out);
-        }
-        pending = null;
-        return out;
-    }
-
-    /** Failed streams end at once, without {@code [DONE]}, whatever the upstream does next. */
-    @Override
-    public boolean isOver() {
-        return failed;
-    }
-
-    private void event(Buffer data, int start, int end, Buffer out) {
+    protected void event(Buffer data, int start, int end, Buffer out) {
         int[] payload = SseEvents.dataPayload(data, start, end);
         if (payload == null || payload[1] == payload[0]) {
             return;
@@ -108,7 +70,7 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
         try {
             event = Json.MAPPER.readTree(data.getBytes(payload[0], payload[1]));
         } catch (IOException malformed) {
-            failed = true;
+            markFailed();
             return;
         }
         switch (event.path("type").asText()) {
@@ -118,7 +80,7 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
             case "content_block_stop" -> blockStop(blocks.get(event.path("index").asInt()), out);
             case "message_delta" -> messageDelta(event, out);
             case "message_stop" -> messageStop(out);
-            case "error" -> failed = true;
+            case "error" -> markFailed();
             // ping, and event types Anthropic may add: nothing to tell the client
             default -> { }
         }
@@ -203,7 +165,7 @@ public final class AnthropicStreamTranslator implements TranslatedBody.Translato
         usageChunk.set("usage", AnthropicWire.usage(usage));
         write(out, usageChunk);
         out.appendBytes(DONE);
-        done = true;
+        markDone();
     }
 
     private void finish(Buffer out, String reason) {
