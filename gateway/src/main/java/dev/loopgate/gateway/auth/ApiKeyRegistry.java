@@ -1,6 +1,8 @@
 package dev.loopgate.gateway.auth;
 
 import dev.loopgate.gateway.config.KeyConfig;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +51,26 @@ public final class ApiKeyRegistry {
         }
         String apiKey = headers.get(API_KEY);
         return apiKey == null || apiKey.isBlank() ? Optional.empty() : find(apiKey.trim());
+    }
+
+    /**
+     * The key of a call to a model endpoint, refused as the API does: no key, an unknown key,
+     * or a key whose role may not call models.
+     *
+     * @param howToSend how the caller's dialect sends a key, for the message when none came
+     */
+    public KeyConfig modelCaller(MultiMap headers, String howToSend) {
+        if (!presentsKey(headers)) {
+            throw new GatewayException(ErrorCode.INVALID_API_KEY, "No API key provided. Send your loop key as "
+                    + howToSend + ".");
+        }
+        KeyConfig key = fromHeaders(headers).orElseThrow(() -> new GatewayException(ErrorCode.INVALID_API_KEY,
+                "Incorrect API key provided."));
+        if (!key.role().callsModels()) {
+            throw new GatewayException(ErrorCode.FORBIDDEN,
+                    "Key '" + key.name() + "' has role finance, which may read reports but not call models.");
+        }
+        return key;
     }
 
     /** Whether the call presents a key at all, in either header. */

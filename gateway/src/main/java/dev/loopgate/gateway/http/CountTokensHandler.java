@@ -6,7 +6,6 @@ import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.gateway.config.GatewayConfig;
-import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -56,7 +55,7 @@ final class CountTokensHandler implements Handler<RoutingContext> {
     public void handle(RoutingContext ctx) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("x-request-id", RequestIds.of(ctx.request()));
         try {
-            authenticate(ctx.request().headers());
+            keys.modelCaller(ctx.request().headers(), "'x-api-key: <key>' or 'Authorization: Bearer <key>'");
             Buffer body = ctx.body() == null ? null : ctx.body().buffer();
             ParsedRequest request = AnthropicRequestParser.parseCount(body == null ? Buffer.buffer() : body);
             RouteDecision route = router.route(request.requestedModel()).orElseThrow(() -> new GatewayException(
@@ -77,18 +76,6 @@ final class CountTokensHandler implements Handler<RoutingContext> {
             });
         } catch (GatewayException refused) {
             ErrorResponses.send(ctx.response(), headers, refused, Dialect.ANTHROPIC);
-        }
-    }
-
-    private void authenticate(MultiMap headers) {
-        if (!ApiKeyRegistry.presentsKey(headers)) {
-            throw new GatewayException(ErrorCode.INVALID_API_KEY,
-                    "No API key provided. Send your loop key as 'x-api-key: <key>' or 'Authorization: Bearer <key>'.");
-        }
-        KeyConfig key = keys.fromHeaders(headers).orElseThrow(() -> new GatewayException(ErrorCode.INVALID_API_KEY,
-                "Incorrect API key provided."));
-        if (!key.role().callsModels()) {
-            throw new GatewayException(ErrorCode.FORBIDDEN, "Key '" + key.name() + "' may not call models.");
         }
     }
 

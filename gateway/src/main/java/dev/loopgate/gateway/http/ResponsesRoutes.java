@@ -13,7 +13,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Optional;
 
 /**
  * {@code GET} and {@code DELETE /v1/responses/{id}}: a response the gateway kept (one served
@@ -51,7 +50,7 @@ final class ResponsesRoutes {
     private Future<StoredResponse> owned(RoutingContext ctx) {
         KeyConfig key;
         try {
-            key = key(ctx.request().headers());
+            key = keys.modelCaller(ctx.request().headers(), "'Authorization: Bearer <key>'");
         } catch (GatewayException refused) {
             return Future.failedFuture(refused);
         }
@@ -60,18 +59,6 @@ final class ResponsesRoutes {
                 .map(Future::succeededFuture)
                 .orElseGet(() -> Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND,
                         "No response with id '" + id + "' is kept here.", "id"))));
-    }
-
-    private KeyConfig key(MultiMap headers) {
-        Optional<KeyConfig> key = keys.fromHeaders(headers);
-        if (key.isEmpty()) {
-            throw new GatewayException(ErrorCode.INVALID_API_KEY, ApiKeyRegistry.presentsKey(headers)
-                    ? "Incorrect API key provided." : "No API key provided.");
-        }
-        if (!key.get().role().callsModels()) {
-            throw new GatewayException(ErrorCode.FORBIDDEN, "Key '" + key.get().name() + "' may not call models.");
-        }
-        return key.get();
     }
 
     private static void answer(RoutingContext ctx, Future<String> body) {
