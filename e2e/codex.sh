@@ -8,24 +8,11 @@
 #   bash e2e/codex.sh            # CODEX_VERSION=latest by default
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-source "$ROOT/bench/lib.sh"
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-FAILED=0
-result() { if [ "$2" = PASS ]; then echo "PASS $1"; else echo "FAIL $1: $3"; FAILED=1; fi; }
-
-JAR="$ROOT/gateway/target/loopgate.jar"
-[ -f "$JAR" ] || (cd "$ROOT" && mvn -B -q -DskipTests package) || { echo "FAIL build"; exit 1; }
-log "installing @openai/codex@${CODEX_VERSION:-latest}"
-npm install --prefix "$WORK/npm" --no-audit --no-fund --loglevel=error "@openai/codex@${CODEX_VERSION:-latest}" \
-  >/dev/null || { echo "FAIL npm install"; exit 1; }
+source "$ROOT/e2e/lib.sh"
+npm_cli @openai/codex "${CODEX_VERSION:-latest}"
 CODEX="$WORK/npm/node_modules/.bin/codex"
 
 UP=$(free_port); GW=$(free_port)
-LOOP_KEY=lg-e2e-loop-key-0001; FINANCE_KEY=lg-e2e-finance-key-0002; ADMIN_KEY=lg-e2e-admin-key-0003
 node "$ROOT/e2e/fake-responses.mjs" "$UP" "$WORK/upstream.log" & PIDS+=($!)
 cat > "$WORK/gateway.yaml" <<YAML
 server: { host: 127.0.0.1, port: $GW }
@@ -37,13 +24,8 @@ models:
 tiers: { frontier: [coder], mid: [coder], light: [coder] }
 aliases: { "*": mid }
 rules: []
-keys:
-  - { name: e2e-loop, role: loop, key: $LOOP_KEY }
-  - { name: e2e-finance, role: finance, key: $FINANCE_KEY }
-  - { name: e2e-admin, role: admin, key: $ADMIN_KEY }
 YAML
-java -Xmx512m -jar "$JAR" serve --config "$WORK/gateway.yaml" > "$WORK/gateway.log" 2>&1 & PIDS+=($!)
-wait_http "http://127.0.0.1:$GW/readyz" 60 || { echo "FAIL gateway did not start"; tail -20 "$WORK/gateway.log"; exit 1; }
+start_gateway "$GW"
 
 codex_as() {   # loop prompt output
   local home="$WORK/codex-$1"
@@ -62,10 +44,6 @@ TOML
   (cd "$WORK/repo-$1" && CODEX_HOME="$home" LOOPGATE_KEY="$LOOP_KEY" OPENAI_API_KEY="" timeout 180 "$CODEX" exec \
     --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "$2" > "$3" 2> "$3.err" < /dev/null)
 }
-loop_report() {  # loop -> "calls cost"
-  curl -sf -H "Authorization: Bearer $FINANCE_KEY" "http://127.0.0.1:$GW/reports/spend?loop=$1&group_by=loop" \
-    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s).totals;console.log(t.calls+" "+t.cost_usd)})'
-}
 
 # 1. a short session completes, its calls audited and charged
 codex_as codex-ok "Run 'echo hello-from-loopgate' in the shell and tell me what it printed." "$WORK/ok.txt"
@@ -76,7 +54,7 @@ else
   result "session completes through the gateway" PASS
 fi
 report=""
-for _ in $(seq 1 50); do report=$(loop_report codex-ok); [ "${report%% *}" -ge 2 ] 2>/dev/null && break; sleep 0.2; done
+for _ in $(seq 1 50); do report=$(loop_report "$GW" codex-ok); [ "${report%% *}" -ge 2 ] 2>/dev/null && break; sleep 0.2; done
 calls=${report%% *}; cost=${report#* }
 tool_result=$(grep -c "POST" "$WORK/upstream.log" 2>/dev/null || echo 0)
 if [ "${calls:-0}" -ge 2 ] 2>/dev/null && node -e "process.exit(Number('$cost')>0?0:1)"; then
