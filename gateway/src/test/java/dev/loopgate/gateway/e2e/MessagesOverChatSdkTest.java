@@ -22,7 +22,6 @@ import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.TestUpstream;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
-import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -82,7 +81,7 @@ class MessagesOverChatSdkTest {
         assertEquals("user", sent.path("messages").path(1).path("role").asText());
         assertEquals("Run the tests.", sent.path("messages").path(1).path("content").asText());
         // 214 prompt tokens at $0.4 and 52 completion tokens at $1.6 per million
-        assertEquals(0, new BigDecimal("0.0001688").compareTo(spent("hub-tools")), "charged " + spent("hub-tools"));
+        assertEquals(0, new BigDecimal("0.0001688").compareTo(gateway.spentUsd("hub-tools")), "charged " + gateway.spentUsd("hub-tools"));
     }
 
     @Test
@@ -139,8 +138,8 @@ class MessagesOverChatSdkTest {
                 .multiply(new BigDecimal("0.0000004"))
                 .add(new BigDecimal(usage.cachedPromptTokens()).multiply(new BigDecimal("0.0000001")))
                 .add(new BigDecimal(usage.completionTokens()).multiply(new BigDecimal("0.0000016")));
-        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("hub-stream")) == 0),
-                "charged " + spent("hub-stream") + ", expected " + expected);
+        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(gateway.spentUsd("hub-stream")) == 0),
+                "charged " + gateway.spentUsd("hub-stream") + ", expected " + expected);
     }
 
     @Test
@@ -210,10 +209,5 @@ class MessagesOverChatSdkTest {
         } finally {
             client.close();
         }
-    }
-
-    private static BigDecimal spent(String loop) {
-        return new BigDecimal(gateway.request(HttpMethod.GET, "/admin/loops/" + loop).key(GatewayHarness.ADMIN_KEY)
-                .send().json().path("spent_usd").asText("0"));
     }
 }

@@ -102,7 +102,7 @@ class MessagesSdkTest {
         // 412 input + 1024 written + 2048 read + 58 output at $3 / $3.75 / $0.3 / $15 per million
         BigDecimal expected = new BigDecimal("0.001236").add(new BigDecimal("0.00384")).add(new BigDecimal("0.0006144"))
                 .add(new BigDecimal("0.00087"));
-        assertEquals(0, expected.compareTo(spent("sdk-plain")), "charged " + spent("sdk-plain"));
+        assertEquals(0, expected.compareTo(gateway.spentUsd("sdk-plain")), "charged " + gateway.spentUsd("sdk-plain"));
     }
 
     @Test
@@ -168,7 +168,7 @@ class MessagesSdkTest {
         MessageTokensCount estimated = withClient("count-loop", client -> client.messages().countTokens(
                 MessageCountTokensParams.builder().model("sonnet").addUserMessage("How long is this?").build()));
         assertTrue(estimated.inputTokens() > 0 && estimated.inputTokens() < 50, "estimated " + estimated.inputTokens());
-        assertEquals(0, BigDecimal.ZERO.compareTo(spent("count-loop")), "counting is free");
+        assertEquals(0, BigDecimal.ZERO.compareTo(gateway.spentUsd("count-loop")), "counting is free");
         assertEquals(0, gateway.request(HttpMethod.GET, "/admin/loops/count-loop").key(GatewayHarness.ADMIN_KEY).send()
                 .json().path("steps").asLong(), "and no step");
     }
@@ -218,8 +218,8 @@ class MessagesSdkTest {
         assertTrue(claude.onlyRequest().json().path("stream").asBoolean());
         // 96 input + 3072 read + 17 output
         BigDecimal expected = new BigDecimal("0.000288").add(new BigDecimal("0.0009216")).add(new BigDecimal("0.000255"));
-        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("sdk-stream")) == 0),
-                "charged " + spent("sdk-stream"));
+        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(gateway.spentUsd("sdk-stream")) == 0),
+                "charged " + gateway.spentUsd("sdk-stream"));
     }
 
     @Test
@@ -233,7 +233,7 @@ class MessagesSdkTest {
                 + "\"message\":\"upstream_error: The stream was interrupted: the upstream ended the stream before it"
                 + " finished.\"}}\n\n"), response.body());
         BigDecimal expected = new BigDecimal("0.000288").add(new BigDecimal("0.0009216")).add(new BigDecimal("0.000255"));
-        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("cut-loop")) == 0), "charged " + spent("cut-loop"));
+        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(gateway.spentUsd("cut-loop")) == 0), "charged " + gateway.spentUsd("cut-loop"));
     }
 
     @Test
@@ -259,7 +259,7 @@ class MessagesSdkTest {
                 .add(new BigDecimal(output).multiply(new BigDecimal("0.000015")));
         assertEquals(0, expected.compareTo(BigDecimal.valueOf(record.costNanos(), 9)),
                 "charged " + BigDecimal.valueOf(record.costNanos(), 9) + ", expected " + expected);
-        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("abort-loop")) == 0), "settled " + spent("abort-loop"));
+        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(gateway.spentUsd("abort-loop")) == 0), "settled " + gateway.spentUsd("abort-loop"));
     }
 
     @Test
@@ -273,7 +273,7 @@ class MessagesSdkTest {
         assertEquals(first.body(), again.body());
         assertEquals("true", again.header("x-loopgate-idempotent-replay"));
         assertEquals(1, claude.received().size(), "the provider answered once");
-        assertEquals(0, new BigDecimal(first.header("x-loopgate-cost-usd")).compareTo(spent("idem-loop")),
+        assertEquals(0, new BigDecimal(first.header("x-loopgate-cost-usd")).compareTo(gateway.spentUsd("idem-loop")),
                 "charged once");
     }
 
@@ -351,11 +351,5 @@ class MessagesSdkTest {
         } catch (SQLException e) {
             return Optional.empty();
         }
-    }
-
-    private static BigDecimal spent(String loop) {
-        GatewayResponse status = gateway.request(HttpMethod.GET, "/admin/loops/" + loop).key(GatewayHarness.ADMIN_KEY)
-                .send();
-        return new BigDecimal(status.json().path("spent_usd").asText("0"));
     }
 }

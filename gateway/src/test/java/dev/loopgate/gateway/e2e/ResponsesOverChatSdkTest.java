@@ -137,8 +137,8 @@ class ResponsesOverChatSdkTest {
                 .multiply(new BigDecimal("0.0000004"))
                 .add(new BigDecimal(usage.cachedPromptTokens()).multiply(new BigDecimal("0.0000001")))
                 .add(new BigDecimal(usage.completionTokens()).multiply(new BigDecimal("0.0000016")));
-        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("hub-stream")) == 0),
-                "charged " + spent("hub-stream") + ", expected " + expected);
+        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(gateway.spentUsd("hub-stream")) == 0),
+                "charged " + gateway.spentUsd("hub-stream") + ", expected " + expected);
     }
 
     @Test
@@ -242,7 +242,7 @@ class ResponsesOverChatSdkTest {
         assertTrue(!response.body().contains("response.completed"), response.body());
         assertTrue(response.body().endsWith("\"param\":null}\n\n") && response.body().contains("event: error"),
                 response.body());
-        assertTrue(Poll.until(Poll.WAIT, () -> spent("hub-cut").signum() > 0), "what was streamed is charged");
+        assertTrue(Poll.until(Poll.WAIT, () -> gateway.spentUsd("hub-cut").signum() > 0), "what was streamed is charged");
     }
 
     @Test
@@ -307,10 +307,5 @@ class ResponsesOverChatSdkTest {
         } finally {
             client.close();
         }
-    }
-
-    private static BigDecimal spent(String loop) {
-        return new BigDecimal(gateway.request(HttpMethod.GET, "/admin/loops/" + loop).key(GatewayHarness.ADMIN_KEY)
-                .send().json().path("spent_usd").asText("0"));
     }
 }

@@ -85,7 +85,7 @@ class ResponsesSdkTest {
         assertEquals("Bearer sk-openai-upstream-secret-7f3a", received.header("authorization"));
         // 160 uncached input at $1.25, 1024 cached at $0.125, 146 output at $10 per million
         BigDecimal expected = new BigDecimal("0.0002").add(new BigDecimal("0.000128")).add(new BigDecimal("0.00146"));
-        assertEquals(0, expected.compareTo(spent("resp-plain")), "charged " + spent("resp-plain"));
+        assertEquals(0, expected.compareTo(gateway.spentUsd("resp-plain")), "charged " + gateway.spentUsd("resp-plain"));
     }
 
     @Test
@@ -120,8 +120,8 @@ class ResponsesSdkTest {
                 message.message().orElseThrow().content().get(0).outputText().orElseThrow().text());
         assertEquals(146, response.usage().orElseThrow().outputTokens());
         BigDecimal expected = new BigDecimal("0.0002").add(new BigDecimal("0.000128")).add(new BigDecimal("0.00146"));
-        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(spent("resp-stream")) == 0),
-                "charged " + spent("resp-stream"));
+        assertTrue(Poll.until(Poll.WAIT, () -> expected.compareTo(gateway.spentUsd("resp-stream")) == 0),
+                "charged " + gateway.spentUsd("resp-stream"));
     }
 
     @Test
@@ -209,10 +209,5 @@ class ResponsesSdkTest {
         } finally {
             client.close();
         }
-    }
-
-    private static BigDecimal spent(String loop) {
-        return new BigDecimal(gateway.request(HttpMethod.GET, "/admin/loops/" + loop).key(GatewayHarness.ADMIN_KEY)
-                .send().json().path("spent_usd").asText("0"));
     }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,6 +214,12 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
     }
 
     /** The gateway's provider health breakers, to read their state. */
+    /** What the loop has spent in its current period, as {@code GET /admin/loops/{id}} reports it (0 for a loop never seen). */
+    public BigDecimal spentUsd(String loop) {
+        return new BigDecimal(request(HttpMethod.GET, "/admin/loops/" + loop).key(ADMIN_KEY).send().json()
+                .path("spent_usd").asText("0"));
+    }
+
     public ProviderHealth providerHealth() {
         return gateway.providerHealth();
     }
