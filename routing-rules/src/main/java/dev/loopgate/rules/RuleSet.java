@@ -64,6 +64,14 @@ public final class RuleSet {
         return readsLoopFacts;
     }
 
+    /**
+     * Where this rule set's decisions can change with {@code budget_used} and {@code repeat_count}:
+     * deciding once per cell, a caller knows the decision for any facts its ledger will find.
+     */
+    public LoopFactCuts loopFactCuts() {
+        return evaluator.loopFactCuts();
+    }
+
     /** The same decision as {@link #decide}, with a trace of every rule and modifier. */
     public Explanation explain(RequestFacts facts) {
         return evaluator.explain(facts);

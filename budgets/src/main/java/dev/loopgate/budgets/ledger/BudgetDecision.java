@@ -3,18 +3,32 @@ package dev.loopgate.budgets.ledger;
 import java.util.Objects;
 
 /** The outcome of {@link BudgetLedger#reserve}: the call may go ahead, or it is refused. */
-public sealed interface BudgetDecision permits BudgetDecision.Allowed, BudgetDecision.Refused {
+public sealed interface BudgetDecision permits BudgetDecision.Allowed, BudgetDecision.Refused,
+        BudgetDecision.Declined {
 
     /**
      * The worst case is held.
      *
      * @param budgetUsed  (spent + reserved) / USD budget before this call; 0 without a USD budget
      * @param repeatCount how often this same request was sent in the window before this call
+     * @param choice      the cell of {@link ReserveRequest#choices()} those facts fell in, whose worst case is held
      */
-    record Allowed(Reservation reservation, double budgetUsed, long repeatCount) implements BudgetDecision {
+    record Allowed(Reservation reservation, double budgetUsed, long repeatCount, int choice) implements BudgetDecision {
         public Allowed {
             Objects.requireNonNull(reservation, "reservation");
         }
+
+        /** Held for a request with one worst case. */
+        public Allowed(Reservation reservation, double budgetUsed, long repeatCount) {
+            this(reservation, budgetUsed, repeatCount, 0);
+        }
+    }
+
+    /**
+     * The loop's facts fell in a {@link ReserveChoices#DECLINED declined} cell: nothing is held,
+     * no step taken, and the caller refuses the call itself.
+     */
+    record Declined(int choice, double budgetUsed, long repeatCount) implements BudgetDecision {
     }
 
     /**

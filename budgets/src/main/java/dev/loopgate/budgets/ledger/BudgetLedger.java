@@ -32,6 +32,15 @@ public interface BudgetLedger extends AutoCloseable {
             BreakerSettings breakers, long nowMillis);
 
     /**
+     * Undoes a reserve the call will not use (refused elsewhere after it was made, say by a rate
+     * limit checked at the same time): its hold, its step and its repeat are given back, as if it
+     * was never made. A reservation already settled, expired or unknown is left as it is.
+     *
+     * @param requestHash the hash the reserve was made with (null: none)
+     */
+    CompletionStage<Void> cancel(Reservation reservation, String requestHash, long nowMillis);
+
+    /**
      * Adds spend that was settled elsewhere to the loop's {@code bucket}: how
      * {@link SlicedBudgetLedger} hands this ledger what it charged locally while this ledger
      * could not be used. Holds and releases nothing, takes no step and records no repeat; then

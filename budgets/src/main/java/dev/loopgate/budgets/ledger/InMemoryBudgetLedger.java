@@ -57,10 +57,23 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
             keyRefusal = keyCaps.refusal(request.keyName(), keyDay, request.worstCaseNanos(), request.keyDailyCapNanos(), now);
         }
         BudgetDecision decision = loop.reserve(request, Ids.reservationId(), now + reservationTtlMillis, keyDay, keyRefusal);
-        if (decision instanceof BudgetDecision.Allowed && keyDay != null) {
-            keyCaps.hold(request.keyName(), keyDay, request.worstCaseNanos(), now);
+        if (decision instanceof BudgetDecision.Allowed allowed && keyDay != null) {
+            keyCaps.hold(request.keyName(), keyDay, allowed.reservation().reservedNanos(), now);
         }
         return CompletableFuture.completedFuture(decision);
+    }
+
+    @Override
+    public synchronized CompletionStage<Void> cancel(Reservation reservation, String requestHash, long nowMillis) {
+        MemoryLoop loop = loops.get(Checks.loopId(reservation.loopId()));
+        if (loop != null) {
+            loop.expireOverdue(nowMillis);
+            if (loop.cancel(reservation, requestHash, reservation.expiresAtMillis() - reservationTtlMillis)
+                    && reservation.keyDay() != null) {
+                keyCaps.release(reservation.keyName(), reservation.keyDay(), reservation.reservedNanos());
+            }
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

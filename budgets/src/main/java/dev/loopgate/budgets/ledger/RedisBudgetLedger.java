@@ -140,7 +140,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
             CompletableFuture<Void> registering = register(redis, request.loopId());
             CompletableFuture<BudgetDecision> decided = request.keyDailyCapNanos() > 0
                     ? reserveUnderKeyCap(redis, request, id, expiresAt)
-                    : reserveInLoop(redis, request, id, expiresAt, null, null);
+                    : reserveInLoop(redis, request, id, expiresAt, null);
             return registering.thenCombine(decided, (registered, decision) -> decision);
         });
     }
@@ -162,15 +162,10 @@ public final class RedisBudgetLedger implements BudgetLedger {
                     lost ? Long.toString(Buckets.expireAtOf(reservation.bucket())) : "",
                     Long.toString(reservationTtlMillis));
             Redis redis = verified.redis();
+            // the key's cap knows which reservations it holds, so both are sent at once
+            CompletableFuture<List<Object>> key = settleKeyCap(redis, reservation, settlement.actualNanos(), nowMillis);
             return redis.scripts().run(LedgerScript.SETTLE, keys.settleKeys(loopId, nowMillis, reservation.bucket()), args)
-                    .thenCompose(reply -> {
-                        SettleResult result = RedisReplies.settleResult(loopId, reply);
-                        if (!RedisReplies.charged(reply)) {
-                            return CompletableFuture.completedFuture(result);
-                        }
-                        return settleKeyCap(redis, reservation, settlement.actualNanos(), nowMillis)
-                                .thenApply(keyReply -> result);
-                    });
+                    .thenCombine(key, (reply, keyReply) -> RedisReplies.settleResult(loopId, reply));
         });
     }
 
@@ -181,9 +176,19 @@ public final class RedisBudgetLedger implements BudgetLedger {
             return CompletableFuture.completedFuture(List.of());
         }
         return redis.scripts().run(LedgerScript.KEY,
-                new String[] {keys.keyDay(reservation.keyName(), reservation.keyDay())}, "settle",
-                Long.toString(reservation.reservedNanos()), Long.toString(actualNanos),
-                keepFor(RedisKeys.keyDayExpireAt(reservation.keyDay()), nowMillis));
+                new String[] {keys.keyDay(reservation.keyName(), reservation.keyDay())}, "settle", reservation.id(),
+                Long.toString(actualNanos), Long.toString(reservation.expiresAtMillis()), Long.toString(nowMillis));
+    }
+
+    @Override
+    public CompletionStage<Void> cancel(Reservation reservation, String requestHash, long nowMillis) {
+        String loopId = Checks.loopId(reservation.loopId());
+        return ledger().thenCompose(redis -> {
+            CompletableFuture<List<Object>> key = reservation.keyDay() == null
+                    ? CompletableFuture.completedFuture(List.of())
+                    : releaseKeyCap(redis, reservation.keyName(), reservation.keyDay(), reservation.id());
+            return cancel(redis, loopId, reservation.id(), requestHash, nowMillis).thenCombine(key, (loop, held) -> null);
+        });
     }
 
     @Override
@@ -294,39 +299,60 @@ public final class RedisBudgetLedger implements BudgetLedger {
     }
 
     private CompletableFuture<BudgetDecision> reserveInLoop(Redis redis, ReserveRequest request, String id,
-            long expiresAt, String keyDay, String keyRefusal) {
+            long expiresAt, String keyDay) {
         long now = request.nowMillis();
         BreakerSettings breakers = request.breakers();
-        String[] args = keys.loopArgs(request.loopId(), now, request.limits(), id,
-                Long.toString(request.worstCaseNanos()), Long.toString(request.worstCaseTokens()),
-                Long.toString(breakers.sameRequestLimit()), Long.toString(breakers.repeatWindowMillis()),
-                request.requestHash() == null ? "" : request.requestHash(), Long.toString(expiresAt),
-                keyRefusal == null ? "0" : "1");
+        ReserveChoices choices = request.choices();
+        String[] args = keys.loopArgs(request.loopId(), now, request.limits(), id, Codec.joined(choices.worstNanos()),
+                Codec.joined(choices.worstTokens()), Long.toString(breakers.sameRequestLimit()),
+                Long.toString(breakers.repeatWindowMillis()), request.requestHash() == null ? "" : request.requestHash(),
+                Long.toString(expiresAt), Codec.joined(choices.budgetCuts()), Codec.joined(choices.repeatCuts()));
         return redis.scripts().run(LedgerScript.RESERVE, keys.loopKeys(request.loopId(), now), args)
-                .thenApply(reply -> RedisReplies.decision(reply, request, id, expiresAt, keyDay, keyRefusal));
+                .thenApply(reply -> RedisReplies.decision(reply, request, id, expiresAt, keyDay));
     }
 
     /**
-     * The key's cap first (it holds the worst case if it fits), then the loop; a loop refusal
-     * gives the key's hold back, so a refused call leaves nothing held anywhere.
+     * The key's cap and the loop, sent at once (they live in different hash slots): the key holds
+     * the largest worst case if it fits. Whichever refuses, what the other held is given back
+     * (the loop's reserve undone as if never made), so a refused call leaves nothing held; a loop
+     * refusal is reported before the key's.
      */
     private CompletableFuture<BudgetDecision> reserveUnderKeyCap(Redis redis, ReserveRequest request, String id,
             long expiresAt) {
         String day = Buckets.day(request.nowMillis());
         String[] dayKey = {keys.keyDay(request.keyName(), day)};
-        String worst = Long.toString(request.worstCaseNanos());
-        String keep = keepFor(RedisKeys.keyDayExpireAt(day), request.nowMillis());
-        return redis.scripts().run(LedgerScript.KEY, dayKey, "reserve", worst,
-                Long.toString(request.keyDailyCapNanos()), keep).thenCompose(keyReply -> {
-                    boolean fits = RedisReplies.done(keyReply);
-                    String refusal = fits ? null : Texts.keyCapExceeded(request.keyName(), request.keyDailyCapNanos(),
-                            RedisReplies.keyUsed(keyReply), day);
-                    return reserveInLoop(redis, request, id, expiresAt, fits ? day : null, refusal)
-                            .thenCompose(decision -> !fits || decision instanceof BudgetDecision.Allowed
-                                    ? CompletableFuture.completedFuture(decision)
-                                    : redis.scripts().run(LedgerScript.KEY, dayKey, "release", worst, "0", keep)
-                                            .thenApply(released -> decision));
-                });
+        CompletableFuture<List<Object>> key = redis.scripts().run(LedgerScript.KEY, dayKey, "reserve", id,
+                Long.toString(request.worstCaseNanos()), Long.toString(request.keyDailyCapNanos()),
+                keepFor(RedisKeys.keyDayExpireAt(day), request.nowMillis()));
+        CompletableFuture<BudgetDecision> loop = reserveInLoop(redis, request, id, expiresAt, day);
+        return loop.handle((decision, loopFailure) -> key.handle((keyReply, keyFailure) -> {
+            boolean keyHeld = keyFailure == null && RedisReplies.done(keyReply);
+            boolean loopHeld = loopFailure == null && decision instanceof BudgetDecision.Allowed;
+            if (keyHeld && loopHeld) {
+                return CompletableFuture.completedFuture(decision);
+            }
+            CompletableFuture<?> undone = keyHeld ? releaseKeyCap(redis, request.keyName(), day, id)
+                    : loopHeld ? cancel(redis, request.loopId(), id, request.requestHash(), request.nowMillis())
+                    : CompletableFuture.completedFuture(null);
+            Throwable failure = loopFailure != null ? loopFailure : keyFailure;
+            BudgetDecision answer = failure != null ? null : loopHeld
+                    ? new BudgetDecision.Refused(RefusalReason.KEY_CAP_EXCEEDED, Texts.keyCapExceeded(request.keyName(),
+                            request.keyDailyCapNanos(), RedisReplies.keyUsed(keyReply), day), null)
+                    : decision;
+            return undone.handle((done, undoFailure) -> answer).thenCompose(decided -> decided == null
+                    ? CompletableFuture.<BudgetDecision>failedFuture(failure)
+                    : CompletableFuture.completedFuture(decided));
+        }).thenCompose(decided -> decided)).thenCompose(decided -> decided);
+    }
+
+    /** Undoes a reserve in the loop: its hold, its step and its repeat. */
+    private CompletableFuture<List<Object>> cancel(Redis redis, String loopId, String id, String requestHash, long now) {
+        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, now), keys.loopArgs(loopId, now,
+                BudgetLimits.NONE, "cancel", "", "", "", requestHash == null ? "" : requestHash, "", id));
+    }
+
+    private CompletableFuture<List<Object>> releaseKeyCap(Redis redis, String keyName, String day, String id) {
+        return redis.scripts().run(LedgerScript.KEY, new String[] {keys.keyDay(keyName, day)}, "release", id);
     }
 
     private CompletionStage<LoopStatus> adminOperation(String loopId, long now, String op, String reason, String by,

@@ -129,6 +129,15 @@ public final class SlicedBudgetLedger implements BudgetLedger {
     }
 
     @Override
+    public CompletionStage<Void> cancel(Reservation reservation, String requestHash, long nowMillis) {
+        if (!reservation.id().startsWith(LOCAL_PREFIX)) {
+            return primary.cancel(reservation, requestHash, nowMillis);
+        }
+        return slice.ledger().cancel(withId(reservation, reservation.id().substring(LOCAL_PREFIX.length())),
+                requestHash, nowMillis);
+    }
+
+    @Override
     public CompletionStage<SettleResult> settle(Reservation reservation, Settlement settlement, BudgetLimits limits,
             BreakerSettings breakers, long nowMillis) {
         if (!reservation.id().startsWith(LOCAL_PREFIX)) {
@@ -238,7 +247,7 @@ public final class SlicedBudgetLedger implements BudgetLedger {
             return new Refused(RefusalReason.LOOP_PAUSED, Texts.paused(paused), paused);
         }
         ReserveRequest scaled = new ReserveRequest(loopId, request.keyName(), request.requestHash(),
-                request.worstCaseNanos(), request.worstCaseTokens(), scale(request.limits()),
+                request.choices(), scale(request.limits()),
                 scale(request.keyDailyCapNanos()), request.breakers(), request.nowMillis());
         BudgetDecision decision;
         synchronized (switching) {
@@ -249,9 +258,11 @@ public final class SlicedBudgetLedger implements BudgetLedger {
         }
         if (decision instanceof Allowed allowed) {
             return new Allowed(withId(allowed.reservation(), LOCAL_PREFIX + allowed.reservation().id()),
-                    allowed.budgetUsed(), allowed.repeatCount());
+                    allowed.budgetUsed(), allowed.repeatCount(), allowed.choice());
         }
-        Refused refused = (Refused) decision;
+        if (!(decision instanceof Refused refused)) {
+            return decision;
+        }
         if (refused.trip() != null && spentSlice(refused.trip())) {
             return new Refused(RefusalReason.BUDGET_EXCEEDED, Texts.sliceSpent(loopId), null);
         }

@@ -312,6 +312,82 @@ abstract class BudgetLedgerContract {
         allowed(reserve(new Call("b").worst(USD).key("k", USD), T0 + 2));
     }
 
+    @Test
+    void keyCapRefusalLeavesNothingHeldInTheLoop() {
+        allowed(reserve(new Call("a").worst(cents(90)).key("k", USD), T0));
+        refused(reserve(new Call("b").hash("h").worst(cents(20)).key("k", USD), T0 + 1), RefusalReason.KEY_CAP_EXCEEDED);
+        LoopStatus status = statusAt("b", T0 + 2);
+        assertEquals(0, status.reservedNanos());
+        assertEquals(0, status.steps());
+        assertEquals(0, allowed(reserve(new Call("b").hash("h").worst(1), T0 + 3)).repeatCount());
+    }
+
+    // ---- 7b. choices and cancel -------------------------------------------------------------
+
+    /** Budget cut at 0.5, repeat cut at 2: cells (low, new) 10c, (low, repeated) 20c, (high, new) 5c, (high, repeated) declined. */
+    private static final ReserveChoices BY_FACTS = new ReserveChoices(new double[] {0.5}, new long[] {2},
+            new long[] {cents(10), cents(20), cents(5), ReserveChoices.DECLINED}, new long[] {10, 20, 5, 0});
+
+    @Test
+    void theLedgerHoldsTheWorstCaseOfTheCellItsFactsFallIn() {
+        Call byFacts = new Call("l").hash("h").choices(BY_FACTS).limits(usdLimit(USD));
+        Allowed first = allowed(reserve(byFacts, T0));
+        assertEquals(0, first.choice());
+        assertEquals(cents(10), first.reservation().reservedNanos());
+        assertEquals(10, first.reservation().reservedTokens());
+        settle(first.reservation(), cents(10), T0 + 1);
+        assertEquals(0, allowed(reserve(byFacts, T0 + 2)).choice(), "one earlier occurrence is below the repeat cut");
+        Allowed repeated = allowed(reserve(byFacts, T0 + 3));
+        assertEquals(1, repeated.choice());
+        assertEquals(2, repeated.repeatCount());
+        assertEquals(cents(20), repeated.reservation().reservedNanos());
+        assertEquals(cents(30), statusAt("l", T0 + 3).reservedNanos(), "the second 10c and the 20c held");
+        settle(repeated.reservation(), cents(20), T0 + 4);
+        // spent 30c, held 10c: 0.4 is below the budget cut; a 10c more settle takes it to 0.5
+        allowed(reserve(new Call("l").worst(cents(10)).limits(usdLimit(USD)), T0 + 5));
+        Allowed high = allowed(reserve(new Call("l").hash("other").choices(BY_FACTS).limits(usdLimit(USD)), T0 + 6));
+        assertEquals(2, high.choice(), "budget used 0.5 is at the cut");
+        assertEquals(0.5, high.budgetUsed(), 1e-12);
+        assertEquals(cents(5), high.reservation().reservedNanos());
+    }
+
+    @Test
+    void aDeclinedCellHoldsNothingAndTakesNoStep() {
+        allowed(reserve(new Call("l").worst(cents(60)).limits(usdLimit(USD)), T0));
+        Call repeated = new Call("l").hash("h").choices(BY_FACTS).limits(usdLimit(USD));
+        for (int i = 1; i <= 2; i++) {
+            assertEquals(2, allowed(reserve(repeated, T0 + i)).choice());
+        }
+        LoopStatus before = statusAt("l", T0 + 3);
+        BudgetDecision decision = reserve(repeated, T0 + 3);
+        BudgetDecision.Declined declined = assertInstanceOf(BudgetDecision.Declined.class, decision);
+        assertEquals(3, declined.choice());
+        assertEquals(2, declined.repeatCount());
+        assertEquals(0.7, declined.budgetUsed(), 1e-12);
+        LoopStatus after = statusAt("l", T0 + 3);
+        assertEquals(before.reservedNanos(), after.reservedNanos());
+        assertEquals(before.steps(), after.steps());
+        assertEquals(2, allowed(reserve(new Call("l").hash("h").worst(1), T0 + 4)).repeatCount(),
+                "the declined call is no occurrence");
+    }
+
+    @Test
+    void cancelUndoesTheHoldTheStepAndTheRepeatAsIfTheReserveWasNeverMade() {
+        allowed(reserve(new Call("l").hash("h").worst(cents(30)).key("k", USD), T0));
+        Reservation unused = allowed(reserve(new Call("l").hash("h").worst(cents(50)).key("k", USD), T0 + 1))
+                .reservation();
+        await(ledger.cancel(unused, "h", T0 + 2));
+        LoopStatus status = statusAt("l", T0 + 2);
+        assertEquals(cents(30), status.reservedNanos());
+        assertEquals(1, status.steps());
+        assertEquals(1, allowed(reserve(new Call("l").hash("h").worst(1).key("k", USD), T0 + 3)).repeatCount());
+        allowed(reserve(new Call("m").worst(cents(70) - 1).key("k", USD), T0 + 4));
+        await(ledger.cancel(unused, "h", T0 + 5));
+        assertEquals(2, statusAt("l", T0 + 5).steps(), "a second cancel changes nothing");
+        settle(unused, cents(50), T0 + 6);
+        assertEquals(0, statusAt("l", T0 + 6).spentNanos(), "nor does a settle of what was cancelled");
+    }
+
     // ---- 8. allowed ------------------------------------------------------------------------
 
     @Test

@@ -10,6 +10,7 @@ final class Call {
     private long worstTokens = 100;
     private BudgetLimits limits = BudgetLimits.NONE;
     private BreakerSettings breakers = BreakerSettings.OFF;
+    private ReserveChoices choices;
 
     Call(String loopId) {
         this.loopId = loopId;
@@ -35,6 +36,12 @@ final class Call {
         return this;
     }
 
+    /** One worst case per cell of the loop's facts, in place of {@link #worst} and {@link #tokens}. */
+    Call choices(ReserveChoices choices) {
+        this.choices = choices;
+        return this;
+    }
+
     Call hash(String hash) {
         this.hash = hash;
         return this;
@@ -47,6 +54,8 @@ final class Call {
     }
 
     ReserveRequest at(long nowMillis) {
-        return new ReserveRequest(loopId, keyName, hash, worstNanos, worstTokens, limits, keyCap, breakers, nowMillis);
+        return new ReserveRequest(loopId, keyName, hash,
+                choices != null ? choices : ReserveChoices.single(worstNanos, worstTokens), limits, keyCap, breakers,
+                nowMillis);
     }
 }

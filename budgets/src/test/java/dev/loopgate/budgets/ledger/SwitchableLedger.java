@@ -60,6 +60,11 @@ final class SwitchableLedger implements BudgetLedger {
     }
 
     @Override
+    public CompletionStage<Void> cancel(Reservation reservation, String requestHash, long nowMillis) {
+        return call(() -> real.cancel(reservation, requestHash, nowMillis));
+    }
+
+    @Override
     public CompletionStage<SettleResult> charge(String loopId, String bucket, long nanos, long tokens,
             BudgetLimits limits, long nowMillis) {
         if (!down && chargesLeft.getAndDecrement() <= 0) {

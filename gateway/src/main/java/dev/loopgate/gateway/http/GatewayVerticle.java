@@ -78,9 +78,9 @@ final class GatewayVerticle extends VerticleBase {
                 new EstimateTokensStage(runtime.tokens()),
                 new LoopFactsStage(runtime.rules().active(), store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
-                new ResponsesKeepStage(runtime.budgets().responses(), config),
                 new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
                 new ReserveStage(store, ledger, config, runtime.notifier(), runtime.clock()),
+                new ResponsesKeepStage(runtime.budgets().responses(), config),
                 new SettleStage(runtime.tokens(), store, ledger, config.breakers(), runtime.notifier(), runtime.clock()),
                 new ForwardStage(vertx, providers, config, runtime.health(),
                         RetryPolicy.withRandomJitter(runtime.clock()))));

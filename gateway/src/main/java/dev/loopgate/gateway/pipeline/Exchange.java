@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.ledger.RefusalReason;
+import dev.loopgate.budgets.ratelimit.RateDecision;
 import dev.loopgate.budgets.ledger.Reservation;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.call.LoopIdentity;
@@ -9,6 +10,7 @@ import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.rules.ActiveRules;
 import dev.loopgate.rules.RouteDecision;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,6 +35,9 @@ public final class Exchange {
     private LoopIdentity loop;
     private long promptTokenEstimate;
     private RouteDecision route;
+    private RoutePlan routePlan;
+    private boolean loopFactsRead;
+    private Future<RateDecision> rateCheck = Future.succeededFuture(RateDecision.ALLOWED);
     private long costNanos;
     private String requestHash;
     private BudgetsConfig.LoopBudget loopBudget;
@@ -118,6 +123,28 @@ public final class Exchange {
         this.promptTokenEstimate = tokens;
     }
 
+    /** The rate limits' take, sent but perhaps not answered yet. */
+    Future<RateDecision> rateCheck() {
+        return rateCheck;
+    }
+
+    void rateCheck(Future<RateDecision> check) {
+        this.rateCheck = check;
+    }
+
+    RoutePlan routePlan() {
+        return routePlan;
+    }
+
+    void routePlan(RoutePlan plan) {
+        this.routePlan = plan;
+    }
+
+    /** Whether the loop's facts were read from the ledger before routing (rules with too many cells to decide each). */
+    public boolean loopFactsRead() {
+        return loopFactsRead;
+    }
+
     public RouteDecision route() {
         return route;
     }
@@ -165,6 +192,12 @@ public final class Exchange {
     public void loopFacts(double budgetUsed, long repeatCount) {
         this.budgetUsed = budgetUsed;
         this.repeatCount = repeatCount;
+    }
+
+    /** The loop's facts as the ledger read them before routing. */
+    public void loopFactsRead(double budgetUsed, long repeatCount) {
+        loopFacts(budgetUsed, repeatCount);
+        this.loopFactsRead = true;
     }
 
     /** The worst case held for this call in the ledger, or null before (or without) one. */

@@ -12,13 +12,11 @@ import io.vertx.core.Future;
 import java.time.Clock;
 
 /**
- * Reads what routing needs to know about the loop before the rules run: how much of
- * its budget is used and how often it sent this same request lately. A paused loop is
- * refused here, before anything else is spent on it.
- *
- * <p>The rules version is chosen here, for the whole call: when no rule of it reads either
- * fact, the ledger read is skipped (one round trip to Redis fewer) and a paused loop is
- * refused by the reservation instead.
+ * Chooses the rules version for the whole call and, only when its rules read the loop's facts
+ * at more cuts than a reservation can choose between ({@link RouteStage#readsFactsFirst}),
+ * reads them first: how much of its budget is used and how often it sent this same request
+ * lately (a paused loop is refused then). Otherwise the facts are read by the reservation, in
+ * the same round trip to Redis that holds the call's worst case.
  */
 public final class LoopFactsStage implements Stage {
     private final ActiveRules rules;
@@ -46,7 +44,7 @@ public final class LoopFactsStage implements Stage {
         exchange.requestHash(RequestHashes.of(exchange.request()));
         ActiveRules.Version version = rules.current();
         exchange.rules(version);
-        if (!version.rules().readsLoopFacts()) {
+        if (!RouteStage.readsFactsFirst(version.rules())) {
             return next.proceed(exchange);
         }
         return store.call(ledger.peek(loopId, exchange.requestHash(), budget.limits(), breakers.settings(),
@@ -55,7 +53,7 @@ public final class LoopFactsStage implements Stage {
                         exchange.refusal(RefusalReason.LOOP_PAUSED);
                         throw LoopPausedErrors.of(facts.pausedBy());
                     }
-                    exchange.loopFacts(facts.budgetUsed(), facts.repeatCount());
+                    exchange.loopFactsRead(facts.budgetUsed(), facts.repeatCount());
                     return next.proceed(exchange);
                 });
     }

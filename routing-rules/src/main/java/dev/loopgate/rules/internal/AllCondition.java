@@ -1,5 +1,6 @@
 package dev.loopgate.rules.internal;
 
+import dev.loopgate.rules.LoopFactCuts;
 import dev.loopgate.rules.RequestFacts;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -34,6 +35,13 @@ final class AllCondition extends Condition {
             }
         }
         return true;
+    }
+
+    @Override
+    void loopFactCuts(LoopFactCuts.Collector cuts) {
+        for (Condition part : parts) {
+            part.loopFactCuts(cuts);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.loopgate.rules.internal;
 
+import dev.loopgate.rules.LoopFactCuts;
 import dev.loopgate.rules.RequestFacts;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,13 @@ final class AnyCondition extends Condition {
             }
         }
         return false;
+    }
+
+    @Override
+    void loopFactCuts(LoopFactCuts.Collector cuts) {
+        for (Condition part : alternatives) {
+            part.loopFactCuts(cuts);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.loopgate.rules.internal;
 
+import dev.loopgate.rules.LoopFactCuts;
 import dev.loopgate.rules.RequestFacts;
 
 /**
@@ -33,6 +34,10 @@ abstract class Condition {
     };
 
     abstract boolean test(RequestFacts facts);
+
+    /** Adds where this condition's truth can change with the loop's facts; most conditions read none. */
+    void loopFactCuts(LoopFactCuts.Collector cuts) {
+    }
 
     /** Null when the condition holds, otherwise why not, e.g. {@code role: 'maker' is not 'checker'}. */
     abstract String whyNot(RequestFacts facts);

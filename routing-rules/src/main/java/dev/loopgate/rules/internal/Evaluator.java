@@ -1,5 +1,6 @@
 package dev.loopgate.rules.internal;
 
+import dev.loopgate.rules.LoopFactCuts;
 import dev.loopgate.rules.Decision;
 import dev.loopgate.rules.Explanation;
 import dev.loopgate.rules.Glob;
@@ -28,6 +29,7 @@ public final class Evaluator {
     private final List<Destination> aliased = new ArrayList<>();
     private final String validNames;
     private final List<String> ids;
+    private final LoopFactCuts loopFactCuts;
 
     Evaluator(List<CompiledRule> rules, TierTable tiers) {
         this.rules = rules.toArray(new CompiledRule[0]);
@@ -50,6 +52,15 @@ public final class Evaluator {
             list.add(rule.id);
         }
         this.ids = List.copyOf(list);
+        LoopFactCuts.Collector cuts = new LoopFactCuts.Collector();
+        for (CompiledRule rule : this.rules) {
+            rule.when.loopFactCuts(cuts);
+        }
+        this.loopFactCuts = cuts.cuts();
+    }
+
+    public LoopFactCuts loopFactCuts() {
+        return loopFactCuts;
     }
 
     public Decision decide(RequestFacts facts) {

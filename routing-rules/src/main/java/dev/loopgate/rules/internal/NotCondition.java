@@ -1,5 +1,6 @@
 package dev.loopgate.rules.internal;
 
+import dev.loopgate.rules.LoopFactCuts;
 import dev.loopgate.rules.RequestFacts;
 
 /** Holds when its inner condition does not ({@code not: {...}}). */
@@ -13,6 +14,11 @@ final class NotCondition extends Condition {
     @Override
     boolean test(RequestFacts facts) {
         return !inner.test(facts);
+    }
+
+    @Override
+    void loopFactCuts(LoopFactCuts.Collector cuts) {
+        inner.loopFactCuts(cuts);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.loopgate.rules.internal;
 
+import dev.loopgate.rules.LoopFactCuts;
 import dev.loopgate.rules.RequestFacts;
 
 /**
@@ -50,6 +51,33 @@ final class NumericCondition extends Condition {
             case RANGE -> v >= low && v <= high;
             case WRAPPING_RANGE -> v >= low || v <= high;
         };
+    }
+
+    @Override
+    void loopFactCuts(LoopFactCuts.Collector cuts) {
+        if (fact == NumericFact.BUDGET_USED) {
+            switch (op) {
+                case LT, GE -> cuts.budgetUsed(low, true);
+                case LE, GT -> cuts.budgetUsed(low, false);
+                case EQ, RANGE -> {
+                    cuts.budgetUsed(low, true);
+                    cuts.budgetUsed(high, false);
+                }
+                case WRAPPING_RANGE -> throw new IllegalStateException("budget_used does not wrap");
+            }
+        } else if (fact == NumericFact.REPEAT_COUNT) {
+            // whole operands: v > t is v >= t + 1
+            long value = (long) low;
+            switch (op) {
+                case LT, GE -> cuts.repeatCount(value);
+                case LE, GT -> cuts.repeatCount(value + 1);
+                case EQ, RANGE -> {
+                    cuts.repeatCount(value);
+                    cuts.repeatCount((long) high + 1);
+                }
+                case WRAPPING_RANGE -> throw new IllegalStateException("repeat_count does not wrap");
+            }
+        }
     }
 
     @Override

@@ -16,6 +16,27 @@ public final class Codec {
     private Codec() {
     }
 
+    /** Numbers comma-separated, as the scripts read lists. */
+    public static String joined(long[] values) {
+        if (values.length == 1) {
+            return Long.toString(values[0]);
+        }
+        StringBuilder text = new StringBuilder(values.length * 8);
+        for (int i = 0; i < values.length; i++) {
+            text.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return text.toString();
+    }
+
+    /** Doubles comma-separated, each as the shortest text that reads back as the same double (in Lua too). */
+    public static String joined(double[] values) {
+        StringBuilder text = new StringBuilder(values.length * 8);
+        for (int i = 0; i < values.length; i++) {
+            text.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return text.toString();
+    }
+
     public static String escape(String text) {
         return text.replace("%", "%25").replace("|", "%7C");
     }

@@ -39,6 +39,14 @@ public final class MemoryKeyCaps {
         }
     }
 
+    /** Gives back a hold of a reservation that was not used. */
+    public void release(String keyName, String day, long reserved) {
+        KeyDay held = days.get(keyName + '|' + day);
+        if (held != null) {
+            held.reserved = Math.max(0, held.reserved - reserved);
+        }
+    }
+
     private KeyDay find(String keyName, String day, long now) {
         KeyDay held = days.get(keyName + '|' + day);
         return held == null || held.expireAt <= now ? null : held;

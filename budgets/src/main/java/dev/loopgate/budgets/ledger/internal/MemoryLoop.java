@@ -11,6 +11,7 @@ import dev.loopgate.budgets.ledger.LoopStatus;
 import dev.loopgate.budgets.ledger.Period;
 import dev.loopgate.budgets.ledger.RefusalReason;
 import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.budgets.ledger.ReserveChoices;
 import dev.loopgate.budgets.ledger.ReserveRequest;
 import dev.loopgate.budgets.ledger.SettleResult;
 import dev.loopgate.budgets.ledger.Settlement;
@@ -104,6 +105,21 @@ public final class MemoryLoop {
             return new BudgetDecision.Refused(RefusalReason.LOOP_PAUSED, Texts.paused(pausedBy), pausedBy);
         }
         BudgetLimits limits = effective(request.limits());
+        BreakerSettings breakers = request.breakers();
+        long window = breakers.repeatWindowMillis();
+        ArrayDeque<Long> occurrences = counted(request.requestHash())
+                ? occurrences(request.requestHash(), window, now) : null;
+        long repeatCount = occurrences == null ? 0 : occurrences.size();
+        String name = Buckets.name(limits.period(), now);
+        Bucket bucket = bucket(name, Buckets.expireAt(limits.period(), now), now);
+        double budgetUsed = budgetUsed(bucket, limits);
+        ReserveChoices choices = request.choices();
+        int choice = choices.cellOf(budgetUsed, repeatCount);
+        if (choices.declined(choice)) {
+            return new BudgetDecision.Declined(choice, budgetUsed, repeatCount);
+        }
+        long worstNanos = choices.nanos(choice);
+        long worstTokens = choices.tokens(choice);
         if (!started) {
             started = true;
             firstCallMillis = now;
@@ -115,40 +131,29 @@ public final class MemoryLoop {
         if (limits.steps() > 0 && steps >= limits.steps()) {
             return refuseTripping(Breaker.STEP_CAP, Texts.stepCap(limits.steps()), now);
         }
-        BreakerSettings breakers = request.breakers();
-        long window = breakers.repeatWindowMillis();
-        ArrayDeque<Long> occurrences = null;
-        long repeatCount = 0;
-        if (counted(request.requestHash())) {
-            occurrences = occurrences(request.requestHash(), window, now);
-            repeatCount = occurrences.size();
-            if (breakers.sameRequestLimit() > 0 && repeatCount + 1 >= breakers.sameRequestLimit()) {
-                return refuseTripping(Breaker.NO_PROGRESS,
-                        Texts.noProgress(repeatCount + 1, window, breakers.sameRequestLimit()), now);
-            }
+        if (occurrences != null && breakers.sameRequestLimit() > 0 && repeatCount + 1 >= breakers.sameRequestLimit()) {
+            return refuseTripping(Breaker.NO_PROGRESS,
+                    Texts.noProgress(repeatCount + 1, window, breakers.sameRequestLimit()), now);
         }
-        String name = Buckets.name(limits.period(), now);
-        Bucket bucket = bucket(name, Buckets.expireAt(limits.period(), now), now);
         if (limits.usdNanos() > 0 && bucket.spent >= limits.usdNanos()) {
             return refuseTripping(Breaker.HARD_BUDGET, Texts.hardBudgetUsd(bucket.spent, limits.usdNanos(), name), now);
         }
         if (limits.tokens() > 0 && bucket.tokens >= limits.tokens()) {
             return refuseTripping(Breaker.HARD_BUDGET, Texts.hardBudgetTokens(bucket.tokens, limits.tokens(), name), now);
         }
-        if (limits.usdNanos() > 0 && bucket.spent + bucket.reserved + request.worstCaseNanos() > limits.usdNanos()) {
+        if (limits.usdNanos() > 0 && bucket.spent + bucket.reserved + worstNanos > limits.usdNanos()) {
             return new BudgetDecision.Refused(RefusalReason.BUDGET_EXCEEDED, Texts.budgetExceeded(loopId,
                     limits.usdNanos(), bucket.spent, bucket.reserved, name), null);
         }
-        if (limits.tokens() > 0 && bucket.tokens + bucket.reservedTokens + request.worstCaseTokens() > limits.tokens()) {
+        if (limits.tokens() > 0 && bucket.tokens + bucket.reservedTokens + worstTokens > limits.tokens()) {
             return new BudgetDecision.Refused(RefusalReason.BUDGET_EXCEEDED, Texts.tokensExceeded(loopId,
                     limits.tokens(), bucket.tokens, bucket.reservedTokens, name), null);
         }
         if (keyRefusal != null) {
             return new BudgetDecision.Refused(RefusalReason.KEY_CAP_EXCEEDED, keyRefusal, null);
         }
-        double budgetUsed = budgetUsed(bucket, limits);
-        bucket.reserved += request.worstCaseNanos();
-        bucket.reservedTokens += request.worstCaseTokens();
+        bucket.reserved += worstNanos;
+        bucket.reservedTokens += worstTokens;
         steps++;
         if (occurrences != null) {
             occurrences.addLast(now);
@@ -156,10 +161,10 @@ public final class MemoryLoop {
                 occurrences.removeFirst();
             }
         }
-        held.put(id, new Held(name, bucket.expireAt, request.worstCaseNanos(), request.worstCaseTokens(), expiresAt));
-        Reservation reservation = new Reservation(id, loopId, request.keyName(), request.worstCaseNanos(),
-                request.worstCaseTokens(), expiresAt, name, keyDay);
-        return new BudgetDecision.Allowed(reservation, budgetUsed, repeatCount);
+        held.put(id, new Held(name, bucket.expireAt, worstNanos, worstTokens, expiresAt));
+        Reservation reservation = new Reservation(id, loopId, request.keyName(), worstNanos, worstTokens, expiresAt, name,
+                keyDay);
+        return new BudgetDecision.Allowed(reservation, budgetUsed, repeatCount, choice);
     }
 
     /**
@@ -307,6 +312,30 @@ public final class MemoryLoop {
         while (events.size() > LoopStatus.HISTORY_SIZE) {
             events.removeLast();
         }
+    }
+
+    /**
+     * Undoes a reserve the call did not use (the caller has expired overdue reservations).
+     *
+     * @param reservedAt when it was made, the time its repeat was recorded at
+     * @return whether it was still held (and so undone now)
+     */
+    public boolean cancel(Reservation reservation, String requestHash, long reservedAt) {
+        Held removed = held.remove(reservation.id());
+        if (removed == null) {
+            return false;
+        }
+        Bucket bucket = buckets.get(removed.bucket());
+        if (bucket != null) {
+            bucket.reserved = Math.max(0, bucket.reserved - removed.nanos());
+            bucket.reservedTokens = Math.max(0, bucket.reservedTokens - removed.tokens());
+        }
+        steps = Math.max(0, steps - 1);
+        ArrayDeque<Long> times = counted(requestHash) ? repeats.get(requestHash) : null;
+        if (times != null) {
+            times.removeLastOccurrence(reservedAt);
+        }
+        return true;
     }
 
     private void charge(Held reservation, long nanos, long tokens, long now) {

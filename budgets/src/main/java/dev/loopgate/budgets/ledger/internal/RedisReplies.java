@@ -20,15 +20,23 @@ public final class RedisReplies {
 
     /** A reply of reserve_v1. */
     public static BudgetDecision decision(List<Object> reply, ReserveRequest request, String id, long expiresAt,
-            String keyDay, String keyRefusal) {
-        if (number(reply, 0) == 1) {
+            String keyDay) {
+        long outcome = number(reply, 0);
+        if (outcome == 1) {
             long spent = number(reply, 2);
             long reserved = number(reply, 3);
             long usd = number(reply, 4);
-            Reservation reservation = new Reservation(id, request.loopId(), request.keyName(), request.worstCaseNanos(),
-                    request.worstCaseTokens(), expiresAt, (String) reply.get(1), keyDay);
+            int cell = (int) number(reply, 6);
+            Reservation reservation = new Reservation(id, request.loopId(), request.keyName(),
+                    request.choices().nanos(cell), request.choices().tokens(cell), expiresAt, (String) reply.get(1),
+                    keyDay);
             return new BudgetDecision.Allowed(reservation, usd > 0 ? (double) (spent + reserved) / usd : 0,
-                    number(reply, 5));
+                    number(reply, 5), cell);
+        }
+        if (outcome == 2) {
+            long usd = number(reply, 4);
+            return new BudgetDecision.Declined((int) number(reply, 1),
+                    usd > 0 ? (double) (number(reply, 2) + number(reply, 3)) / usd : 0, number(reply, 5));
         }
         RefusalReason reason = RefusalReason.valueOf((String) reply.get(1));
         return switch (reason) {
@@ -36,12 +44,12 @@ public final class RedisReplies {
                 Trip trip = Codec.trip(request.loopId(), (String) reply.get(2));
                 yield new BudgetDecision.Refused(reason, Texts.paused(trip), trip);
             }
-            case KEY_CAP_EXCEEDED -> new BudgetDecision.Refused(reason, keyRefusal, null);
             case BUDGET_EXCEEDED -> new BudgetDecision.Refused(reason, "usd".equals(reply.get(3))
                     ? Texts.budgetExceeded(request.loopId(), number(reply, 4), number(reply, 5), number(reply, 6),
                             (String) reply.get(7))
                     : Texts.tokensExceeded(request.loopId(), number(reply, 4), number(reply, 5), number(reply, 6),
                             (String) reply.get(7)), null);
+            case KEY_CAP_EXCEEDED -> throw new IllegalStateException("the loop's script does not see the key's cap");
         };
     }
 

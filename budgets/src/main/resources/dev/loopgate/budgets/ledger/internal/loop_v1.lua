@@ -1,18 +1,34 @@
 -- loop_v1.lua (after lib_v1.lua): reads and admin changes of one loop. Every operation first
 -- charges the loop's overdue reservations.
 --
--- ARGV[12] operation: status | pause | resume | limits | expire | peek
+-- ARGV[12] operation: status | pause | resume | limits | expire | peek | cancel
 -- ARGV[13] reason (pause, resume)   ARGV[14] by (pause, resume)   ARGV[15] override ('' drops it; limits)
--- ARGV[16] request hash (peek, '' = none)   ARGV[17] repeat window in ms (peek)
+-- ARGV[16] request hash (peek, cancel; '' = none)   ARGV[17] repeat window in ms (peek)
+-- ARGV[18] reservation id (cancel: undoes a reserve the call did not use, as if never made)
 -- Reasons and names arrive with '%' and '|' escaped.
 --
--- Returns, for expire: {expired now}; for peek: {expired now, trip or false, spent, reserved,
+-- Returns, for expire and cancel: {expired now}; for peek: {expired now, trip or false, spent, reserved,
 -- usd limit, repeat count}; otherwise the status: {expired now, state, trip or false, spent,
 -- reserved, tokens, steps, first call, override or false, expired ever, {events, newest first},
 -- overruns ever}.
 local op = ARGV[12]
 local expired_now = expire_overdue()
 if op == 'expire' then
+  return { expired_now }
+end
+
+if op == 'cancel' then
+  local record = redis.call('HGET', KEYS[2], ARGV[18])
+  if record then
+    local bucket, bucket_expire, nanos, tokens = parse_reservation(record)
+    charge(bucket, bucket_expire, nanos, tokens, 0, 0)
+    redis.call('HDEL', KEYS[2], ARGV[18])
+    redis.call('ZREM', KEYS[3], ARGV[18])
+    redis.call('HINCRBY', KEYS[1], 'steps', -1)
+    if ARGV[16] ~= '' then
+      redis.call('ZREM', P .. 'rep:' .. (redis.call('HGET', KEYS[1], 'gen') or '0') .. ':' .. ARGV[16], ARGV[18])
+    end
+  end
   return { expired_now }
 end
 
