@@ -225,6 +225,62 @@ profile_loopgate() {   # target url: JFR on the running Loopgate under the close
   log "  profile written to $RUN/$target.profile.md"
 }
 
+# ---- cost per call: CPU of the gateway and of Redis, Redis commands, warm-up ------------------
+CLK_TCK=$(getconf CLK_TCK)
+{
+  echo "### Cost per call and warm-up"
+  echo
+  echo "Each Loopgate right after \`/readyz\` said ready: a closed loop of $CLOSED_CONNECTIONS connections for 10 s with no warm-up"
+  echo "(**cold**). After its workloads, warm: the same loop for 10 s, with the process's CPU time from \`/proc/<pid>/stat\`"
+  echo "(user + system) and Redis's from \`INFO cpu\` (used_cpu_user + used_cpu_sys) and \`INFO commandstats\` before"
+  echo "and after, divided by the calls it sent. Warm-up = cold req/s ÷ warm req/s."
+  echo
+  echo "| target | cold req/s | warm req/s | warm-up | gateway CPU µs per call | Redis CPU µs per call | Redis commands per call (scripts) |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+} > "$RUN/cost-per-call.md"
+
+loadgen_closed() {   # url out: closed loop, 20 connections, 10 s, no warm-up; prints the calls sent
+  "${PIN_TOOLS[@]}" java $TOOL_JAVA_OPTS -cp "$JAR" dev.loopgate.bench.LoadGen --url "$1" "${HEADERS[@]}" --loop-ids "$LOOP_IDS" \
+    --mode closed --connections "$CLOSED_CONNECTIONS" --warmup 0s --duration 10s --out "$2" > /dev/null 2>&1 || true
+  sed -n 's/^ *"sent" : \([0-9]*\).*/\1/p' "$2" 2>/dev/null | head -1
+}
+
+rps_of() {   # load json: its throughput
+  sed -n 's/^ *"throughput_rps" : \([0-9.]*\).*/\1/p' "$1" 2>/dev/null | head -1
+}
+
+cold_start() {   # target url: the first 10 s after ready
+  log "  $1 cold: $(loadgen_closed "$2" "$RUN/$1.cold.load.json") calls in the first 10 s"
+}
+
+redis_cpu() {   # Redis CPU seconds so far, or empty without Redis
+  [ -n "$REDIS_URL" ] || return 0
+  redis-cli -u "$REDIS_URL" info cpu | tr -d '\r' | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.6f", s }'
+}
+
+redis_commands() {   # all commands and scripts (EVALSHA) run so far, or empty without Redis
+  [ -n "$REDIS_URL" ] || return 0
+  redis-cli -u "$REDIS_URL" info commandstats | tr -d '\r' | awk -F'[:=,]' '/^cmdstat_/ && $1 !~ /info|config/ {
+    all += $3; if ($1 == "cmdstat_evalsha") scripts += $3 } END { printf "%d %d", all, scripts }'
+}
+
+cost_per_call() {   # target url: warm CPU and Redis commands per call, with the warm-up ratio
+  local target=$1 url=$2 ticks0 ticks1 cpu0 cpu1 cmd0 cmd1 calls cold warm
+  ticks0=$(awk '{ print $14 + $15 }' "/proc/$LOOPGATE_PID/stat"); cpu0=$(redis_cpu); cmd0=$(redis_commands)
+  calls=$(loadgen_closed "$url" "$RUN/$target.warm.load.json")
+  ticks1=$(awk '{ print $14 + $15 }' "/proc/$LOOPGATE_PID/stat"); cpu1=$(redis_cpu); cmd1=$(redis_commands)
+  [ -n "$calls" ] && [ "$calls" -gt 0 ] || { log "  $target: no calls for the cost per call"; return 0; }
+  cold=$(rps_of "$RUN/$target.cold.load.json"); warm=$(rps_of "$RUN/$target.warm.load.json")
+  awk -v t="$target" -v calls="$calls" -v tk=$((ticks1 - ticks0)) -v hz="$CLK_TCK" -v cold="${cold:-0}" -v warm="${warm:-0}" \
+      -v c0="${cpu0:-}" -v c1="${cpu1:-}" -v m0="${cmd0:-}" -v m1="${cmd1:-}" 'BEGIN {
+    split(m0, a, " "); split(m1, b, " ")
+    redis = c0 == "" ? "–" : sprintf("%.1f", (c1 - c0) * 1e6 / calls)
+    cmds = m0 == "" ? "–" : sprintf("%.1f (%.2f)", (b[1] - a[1]) / calls, (b[2] - a[2]) / calls)
+    printf "| %s | %d | %d | %.2f | %.1f | %s | %s |\n", t, cold, warm, (warm > 0 ? cold / warm : 0),
+      tk * 1e6 / hz / calls, redis, cmds }' >> "$RUN/cost-per-call.md"
+  log "  $target cost per call: $(tail -1 "$RUN/cost-per-call.md")"
+}
+
 redis_stats() {   # file: Redis command counts and time (calls usec per command)
   redis-cli -u "$REDIS_URL" info commandstats | tr -d '\r' \
     | sed -n 's/^cmdstat_\([^:]*\):calls=\([0-9]*\),usec=\([0-9]*\).*/\1 \2 \3/p' > "$1"
@@ -285,7 +341,9 @@ for target in $TARGETS; do
       url="http://127.0.0.1:$EMBEDDED_PORT/v1/chat/completions"
       start_loopgate loopgate-embedded "$EMBEDDED_PORT" "$BENCH/loopgate/embedded.yaml"
       if smoke "$url"; then
+        cold_start loopgate-embedded "$url"
         workloads loopgate-embedded "$url"
+        cost_per_call loopgate-embedded "$url"
         [ "$PROFILE" = 1 ] && profile_loopgate loopgate-embedded "$url"
       fi
       stop_pid "$LOOPGATE_PID" ;;
@@ -306,7 +364,9 @@ for target in $TARGETS; do
       url="http://127.0.0.1:$GOVERNED_PORT/v1/chat/completions"
       start_loopgate loopgate-governed "$GOVERNED_PORT" "$BENCH/loopgate/governed.yaml" "$BENCH/loopgate/rules-20.yaml"
       if smoke "$url"; then
+        cold_start loopgate-governed "$url"
         workloads loopgate-governed "$url"
+        cost_per_call loopgate-governed "$url"
         redis_per_call "$url"
         [ "$PROFILE" = 1 ] && profile_loopgate loopgate-governed "$url"
       fi
@@ -337,9 +397,10 @@ else
 fi
 
 profile_flag=()
-if ls "$RUN"/*.profile.md >/dev/null 2>&1; then
-  cat "$RUN"/redis-per-call.md "$RUN"/loopgate-governed.profile.md "$RUN"/loopgate-embedded.profile.md \
-    > "$RUN/profile.md" 2>/dev/null || true
+if ls "$RUN"/*.profile.md >/dev/null 2>&1 || ls "$RUN"/*.warm.load.json >/dev/null 2>&1; then
+  echo >> "$RUN/cost-per-call.md"
+  cat "$RUN"/cost-per-call.md "$RUN"/redis-per-call.md "$RUN"/loopgate-governed.profile.md \
+    "$RUN"/loopgate-embedded.profile.md > "$RUN/profile.md" 2>/dev/null || true
   profile_flag=(--profile "$RUN/profile.md")
 fi
 java -cp "$JAR" dev.loopgate.bench.ResultsReport --run-dir "$RUN" --machine "$RUN/machine.txt" \

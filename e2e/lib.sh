@@ -25,7 +25,8 @@ keys:
   - { name: e2e-finance, role: finance, key: $FINANCE_KEY }
   - { name: e2e-admin, role: admin, key: $ADMIN_KEY }
 YAML
-  java -Xmx512m -jar "$JAR" serve --config "$WORK/gateway.yaml" > "$WORK/gateway.log" 2>&1 & PIDS+=($!)
+  # no warm-up: these cases check behaviour, not speed
+  java -Xmx512m -jar "$JAR" serve --config "$WORK/gateway.yaml" --warmup-calls 0 > "$WORK/gateway.log" 2>&1 & PIDS+=($!)
   wait_http "http://127.0.0.1:$1/readyz" 60 || { echo "FAIL gateway did not start"; tail -20 "$WORK/gateway.log"; exit 1; }
 }
 

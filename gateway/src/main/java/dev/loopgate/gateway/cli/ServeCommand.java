@@ -4,9 +4,11 @@ import dev.loopgate.gateway.config.ConfigException;
 import dev.loopgate.gateway.config.ConfigLoader;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.http.Gateway;
+import dev.loopgate.gateway.http.Warmup;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "server instances, one per event loop (default: one per core)")
     Integer instances;
 
+    @Option(names = "--warmup-calls", paramLabel = "N", defaultValue = "20000",
+            description = "calls sent through a private copy of the request path before listening, so the first"
+                    + " real calls run compiled code; 0 skips the warm-up (default: ${DEFAULT-VALUE})")
+    int warmupCalls;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "20",
+            description = "the most the warm-up may take, in seconds (default: ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
     @Override
     public Integer call() throws InterruptedException {
         GatewayConfig loaded;
@@ -45,11 +56,15 @@ final class ServeCommand implements Callable<Integer> {
             return LoopgateCli.EXIT_BAD_CONFIG;
         }
         int cores = Runtime.getRuntime().availableProcessors();
+        int serving = instances == null ? cores : instances;
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(cores).setPreferNativeTransport(true));
         Gateway gateway;
         try {
-            gateway = Gateway.start(vertx, loaded, instances == null ? cores : instances)
-                    .await(60, TimeUnit.SECONDS);
+            if (warmupCalls > 0 && warmupSeconds > 0) {
+                Warmup.run(vertx, serving, warmupCalls, Duration.ofSeconds(warmupSeconds))
+                        .await(warmupSeconds + 30L, TimeUnit.SECONDS);
+            }
+            gateway = Gateway.start(vertx, loaded, serving).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             spec.commandLine().getErr().println("loopgate could not start: " + e.getMessage());
             vertx.close();

@@ -97,18 +97,19 @@ local function parse_reservation(record)
   return bucket, tonumber(bucket_expire), tonumber(nanos), tonumber(tokens)
 end
 
--- Releases what a reservation held in its bucket and charges what it cost.
+-- Releases what a reservation held in its bucket and charges what it cost: one read and one
+-- write of the bucket (its expiry is set when it is created). Returns the bucket's key, spent
+-- and tokens after.
 local function charge(bucket, bucket_expire, held_nanos, held_tokens, nanos, tokens)
   local key = P .. 'b:' .. bucket
-  if redis.call('HINCRBY', key, 'reserved', int(-held_nanos)) < 0 then
-    redis.call('HSET', key, 'reserved', 0)
+  local b = redis.call('HMGET', key, 'spent', 'reserved', 'tokens', 'rtokens')
+  local spent, used = num(b[1]) + nanos, num(b[3]) + tokens
+  redis.call('HSET', key, 'spent', int(spent), 'reserved', int(math.max(0, num(b[2]) - held_nanos)),
+    'tokens', int(used), 'rtokens', int(math.max(0, num(b[4]) - held_tokens)))
+  if not b[1] and not b[2] then
+    keep_until(key, bucket_expire)
   end
-  if redis.call('HINCRBY', key, 'rtokens', int(-held_tokens)) < 0 then
-    redis.call('HSET', key, 'rtokens', 0)
-  end
-  redis.call('HINCRBY', key, 'spent', int(nanos))
-  redis.call('HINCRBY', key, 'tokens', int(tokens))
-  keep_until(key, bucket_expire)
+  return key, spent, used
 end
 
 -- Charges every reservation whose expiresAt <= now at its reserved amount; returns how many.
@@ -148,10 +149,16 @@ local function repeats(gen, hash, window)
 end
 
 -- The spend in the current bucket of the limits' period and, when its USD (else its tokens)
--- reached the limit, the HARD_BUDGET reason; else nil.
-local function hard_budget(limits, current_key, current)
-  local c = redis.call('HMGET', current_key, 'spent', 'tokens')
-  local spent, used = num(c[1]), num(c[2])
+-- reached the limit, the HARD_BUDGET reason; else nil. known: {key, spent, tokens} of a bucket just
+-- charged, read again only when it is another.
+local function hard_budget(limits, current_key, current, known)
+  local spent, used
+  if known and known[1] == current_key then
+    spent, used = known[2], known[3]
+  else
+    local c = redis.call('HMGET', current_key, 'spent', 'tokens')
+    spent, used = num(c[1]), num(c[2])
+  end
   if limits.usd > 0 and spent >= limits.usd then
     return spent, 'spent $' .. usd(spent) .. ' of the $' .. usd(limits.usd) .. ' budget' .. describe(current)
   elseif limits.tokens > 0 and used >= limits.tokens then

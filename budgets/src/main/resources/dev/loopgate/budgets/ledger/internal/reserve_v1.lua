@@ -101,8 +101,7 @@ end
 if limits.tokens > 0 and tokens + reserved_tokens + worst_tokens > limits.tokens then
   return { 0, 'BUDGET_EXCEEDED', false, 'tokens', limits.tokens, tokens, reserved_tokens, bucket }
 end
-redis.call('HINCRBY', bucket_key, 'reserved', int(worst))
-redis.call('HINCRBY', bucket_key, 'rtokens', int(worst_tokens))
+redis.call('HSET', bucket_key, 'reserved', int(reserved + worst), 'rtokens', int(reserved_tokens + worst_tokens))
 if not b[2] then
   -- a new bucket: its expiry is set once
   keep_until(bucket_key, bucket_expire)

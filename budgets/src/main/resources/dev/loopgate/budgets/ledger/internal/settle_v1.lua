@@ -31,7 +31,7 @@ end
 redis.call('HDEL', KEYS[2], id)
 redis.call('ZREM', KEYS[3], id)
 local bucket, bucket_expire, nanos, tokens = parse_reservation(record)
-charge(bucket, bucket_expire, nanos, tokens, actual, actual_tokens)
+local charged = { charge(bucket, bucket_expire, nanos, tokens, actual, actual_tokens) }
 if actual > nanos and not lost then
   -- the provider billed past the worst case held: charged in full, and counted in the loop's status
   redis.call('HINCRBY', KEYS[1], 'overruns', 1)
@@ -76,7 +76,7 @@ elseif num(st[3]) ~= 0 then
   redis.call('HSET', KEYS[1], 'failures', 0)
 end
 
-local spent, reason = hard_budget(limits, current_key, current)
+local spent, reason = hard_budget(limits, current_key, current, charged)
 if reason then
   trip_unless_paused('HARD_BUDGET', reason)
 end
