@@ -164,7 +164,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
             Redis redis = verified.redis();
             // the key's cap knows which reservations it holds, so both are sent at once
             CompletableFuture<List<Object>> key = settleKeyCap(redis, reservation, settlement.actualNanos(), nowMillis);
-            return redis.scripts().run(LedgerScript.SETTLE, keys.settleKeys(loopId, nowMillis, reservation.bucket()), args)
+            return redis.scripts().run(LedgerScript.SETTLE, keys.settleKeys(loopId, reservation.bucket()), args)
                     .thenCombine(key, (reply, keyReply) -> RedisReplies.settleResult(loopId, reply));
         });
     }
@@ -202,7 +202,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         String[] args = keys.loopArgs(loopId, nowMillis, limits, bucket, Long.toString(bucketExpireAt),
                 Long.toString(nanos), Long.toString(tokens));
         return ledger().thenCompose(redis -> register(redis, loopId).thenCombine(
-                redis.scripts().run(LedgerScript.CHARGE, keys.settleKeys(loopId, nowMillis, bucket), args),
+                redis.scripts().run(LedgerScript.CHARGE, keys.settleKeys(loopId, bucket), args),
                 (registered, reply) -> RedisReplies.settleResult(loopId, reply)));
     }
 
@@ -215,7 +215,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         String[] args = keys.loopArgs(loopId, nowMillis, limits, "peek", "", "", "",
                 requestHash == null ? "" : requestHash, Long.toString(breakers.repeatWindowMillis()));
         return verifiedNow()
-                .thenCompose(verified -> verified.redis().scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, nowMillis), args))
+                .thenCompose(verified -> verified.redis().scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId), args))
                 .thenApply(reply -> RedisReplies.facts(loopId, reply));
     }
 
@@ -263,7 +263,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         return ledger().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
             List<CompletableFuture<Integer>> counts = new ArrayList<>();
             for (String loopId : ids) {
-                counts.add(redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, nowMillis),
+                counts.add(redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId),
                         keys.loopArgs(loopId, nowMillis, BudgetLimits.NONE, "expire")).thenApply(RedisReplies::expired));
             }
             return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
@@ -307,7 +307,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
                 Codec.joined(choices.worstTokens()), Long.toString(breakers.sameRequestLimit()),
                 Long.toString(breakers.repeatWindowMillis()), request.requestHash() == null ? "" : request.requestHash(),
                 Long.toString(expiresAt), Codec.joined(choices.budgetCuts()), Codec.joined(choices.repeatCuts()));
-        return redis.scripts().run(LedgerScript.RESERVE, keys.loopKeys(request.loopId(), now), args)
+        return redis.scripts().run(LedgerScript.RESERVE, keys.loopKeys(request.loopId()), args)
                 .thenApply(reply -> RedisReplies.decision(reply, request, id, expiresAt, keyDay));
     }
 
@@ -347,7 +347,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
     /** Undoes a reserve in the loop: its hold, its step and its repeat. */
     private CompletableFuture<List<Object>> cancel(Redis redis, String loopId, String id, String requestHash, long now) {
-        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, now), keys.loopArgs(loopId, now,
+        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId), keys.loopArgs(loopId, now,
                 BudgetLimits.NONE, "cancel", "", "", "", requestHash == null ? "" : requestHash, "", id));
     }
 
@@ -366,7 +366,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
     private CompletableFuture<LoopStatus> loopOperation(Redis redis, String loopId, long now, String op, String reason,
             String by, String override) {
-        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId, now),
+        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId),
                 keys.loopArgs(loopId, now, BudgetLimits.NONE, op, reason, by, override))
                 .thenApply(reply -> RedisReplies.status(loopId, reply));
     }

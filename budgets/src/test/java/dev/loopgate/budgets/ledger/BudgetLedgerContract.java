@@ -481,6 +481,18 @@ abstract class BudgetLedgerContract {
     }
 
     @Test
+    void theSpendRateWindowSlidesSecondBySecondAndForgetsAnIdleMinute() {
+        BreakerSettings dollarPerMinute = new BreakerSettings(USD, 0, 0, 0);
+        long at = T0;
+        for (int i = 0; i < 18; i++, at += 10_000) {
+            assertNull(settleWith(dollarPerMinute, cents(15), at).trip(), "six 15c settles fit in a minute, call " + i);
+        }
+        at += 120_000;
+        assertNull(settleWith(dollarPerMinute, cents(95), at).trip(), "the spend before the idle gap is gone");
+        assertEquals(Breaker.SPEND_RATE, settleWith(dollarPerMinute, cents(6), at + 59_000).trip().breaker());
+    }
+
+    @Test
     void consecutiveUpstreamFailuresTripAndASuccessResetsTheCount() {
         BreakerSettings three = new BreakerSettings(0, 0, 0, 3);
         assertNull(failWith(three, true, T0).trip());

@@ -211,7 +211,7 @@ public final class LedgerEpoch {
                     loop.pausedBy() == null ? "" : loop.pausedBy().breaker().name() + "|" + loop.pausedBy().atMillis()
                             + "|" + Codec.escape(loop.pausedBy().reason()),
                     loop.override() == null ? "" : Codec.override(loop.override()), RESTORED);
-            writes.add(scripts.run(LedgerScript.RESTORE, keys.loopKeys(loop.loopId(), now), args));
+            writes.add(scripts.run(LedgerScript.RESTORE, keys.loopKeys(loop.loopId()), args));
         }
         if (!loopIds.isEmpty()) {
             writes.add(commands.sadd(keys.loops(), loopIds.toArray(String[]::new)).toCompletableFuture());

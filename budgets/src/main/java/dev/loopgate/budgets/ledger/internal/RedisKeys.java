@@ -13,9 +13,6 @@ import java.time.ZoneOffset;
  * The layout of each key is in {@code lib_v1.lua} and {@code key_v1.lua}.
  */
 public final class RedisKeys {
-    /** The loop keys every loop script declares, in order; see {@code lib_v1.lua}. */
-    private static final String[] LOOP_KEYS = {"state", "res", "resx", "events", "rate", "b:total"};
-
     private final String namespace;
 
     private RedisKeys(String namespace) {
@@ -54,24 +51,18 @@ public final class RedisKeys {
         return namespace + ":v1:loop:{" + loopId + "}:";
     }
 
-    /** KEYS[1..8] of a loop script at {@code now}. */
-    public String[] loopKeys(String loopId, long now) {
-        String prefix = loopPrefix(loopId);
-        String[] keys = new String[LOOP_KEYS.length + 2];
-        for (int i = 0; i < LOOP_KEYS.length; i++) {
-            keys[i] = prefix + LOOP_KEYS[i];
-        }
-        keys[LOOP_KEYS.length] = prefix + "b:" + Buckets.name(Period.DAY, now);
-        keys[LOOP_KEYS.length + 1] = prefix + "b:" + Buckets.name(Period.MONTH, now);
-        return keys;
+    /**
+     * The keys a loop script declares: its state, which routes it to the loop's slot; the
+     * scripts name the loop's other keys from the prefix ({@code lib_v1.lua}), so a call sends one key.
+     */
+    public String[] loopKeys(String loopId) {
+        return new String[] {loopPrefix(loopId) + "state"};
     }
 
-    /** KEYS of settle_v1 and charge_v1: the loop keys and the bucket charged (the reservation's). */
-    public String[] settleKeys(String loopId, long now, String bucket) {
-        String[] loopKeys = loopKeys(loopId, now);
-        String[] keys = java.util.Arrays.copyOf(loopKeys, loopKeys.length + 1);
-        keys[loopKeys.length] = loopPrefix(loopId) + "b:" + bucket;
-        return keys;
+    /** The keys of settle_v1 and charge_v1: the state and the bucket charged (the reservation's). */
+    public String[] settleKeys(String loopId, String bucket) {
+        String prefix = loopPrefix(loopId);
+        return new String[] {prefix + "state", prefix + "b:" + bucket};
     }
 
     /** ARGV[1..11] of a loop script, then {@code extra} from ARGV[12]. */

@@ -2,7 +2,7 @@
 -- from its local slice while Redis was down) to one bucket of the loop, then applies the hard
 -- budget breaker. Holds and releases nothing; not idempotent: every run adds.
 --
--- KEYS[9] the bucket charged (P..'b:'..ARGV[12])
+-- KEYS[9] the bucket charged (P..'b:'..ARGV[12]; declared as the script's second key)
 -- ARGV[12] bucket name   ARGV[13] its expireAt (0 = never)   ARGV[14] nano-USD   ARGV[15] tokens
 --
 -- Returns {1, spent in the current period, trip or false}, as settle_v1.

@@ -1,13 +1,14 @@
 -- lib_v1.lua: what every loop script shares; prepended to reserve_v1, settle_v1, charge_v1 and loop_v1.
 --
 -- All keys of one loop start with P = '<ns>:v1:loop:{<loopId>}:' and so share one hash slot
--- (Redis Cluster). The scripts declare these, in this order:
+-- (Redis Cluster). A script declares only KEYS[1] (which routes it to the loop's slot) and, for
+-- charge_v1, the bucket charged; lib names the rest from P, in this order:
 --   KEYS[1] P..'state'    hash: state (ACTIVE|PAUSED), trip, first, steps, failures, gen,
 --                               expired, override, period, overruns
 --   KEYS[2] P..'res'      hash: reservation id -> 'bucket|bucketExpireAt|nanos|tokens|expiresAt'
 --   KEYS[3] P..'resx'     zset: reservation id, scored by expiresAt
 --   KEYS[4] P..'events'   list: newest first, at most 50: 'kind|breaker|at|by|reason'
---   KEYS[5] P..'rate'     hash: UTC second -> nano-USD settled in it (the last 60 s)
+--   KEYS[5] P..'rate'     hash: UTC second -> nano-USD settled in it, 'sum' of those kept, 'from' (settle_v1)
 --   KEYS[6] P..'b:total'  KEYS[7] P..'b:d:<today>'  KEYS[8] P..'b:m:<this month>'
 --                         hashes: spent, reserved (nano-USD), tokens, rtokens (reserved tokens)
 -- and also reach two kinds of keys by name, in the same slot: the bucket of an older
@@ -22,6 +23,8 @@
 -- Texts written here (trip reasons, events) are the same, letter for letter, as Texts.java.
 -- Amounts stay below 2^53, where Lua numbers are exact integers; string.format('%d') writes them.
 local P = ARGV[1]
+local KEYS = { KEYS[1], P .. 'res', P .. 'resx', P .. 'events', P .. 'rate', P .. 'b:total', P .. 'b:' .. ARGV[3],
+  P .. 'b:' .. ARGV[5], KEYS[2] }
 local NOW_S = ARGV[2]
 local NOW = tonumber(NOW_S)
 -- BreakerSettings.MAX_REPEATS_KEPT: how many occurrences of one request are remembered.

@@ -46,22 +46,35 @@ local function trip_unless_paused(breaker, reason)
 end
 
 if per_minute > 0 then
+  -- KEYS[5]: nano-USD settled per UTC second, 'sum' of the seconds kept and 'from', the oldest
+  -- second that may still be kept. Seconds that left the window are dropped once each, so a
+  -- settle reads a few fields rather than the whole minute.
   local second = math.floor(NOW / 1000)
+  local keep_from = second - 59
+  local r = redis.call('HMGET', KEYS[5], 'sum', 'from')
+  local sum, from = num(r[1]), tonumber(r[2])
+  if not from or keep_from - from >= 60 then
+    -- nothing kept is in the window (or it was written before 'sum' was kept)
+    redis.call('DEL', KEYS[5])
+    sum = 0
+  elseif from < keep_from then
+    local gone = {}
+    for s = from, keep_from - 1 do
+      gone[#gone + 1] = int(s)
+    end
+    for _, v in ipairs(redis.call('HMGET', KEYS[5], unpack(gone))) do
+      sum = sum - num(v)
+    end
+    redis.call('HDEL', KEYS[5], unpack(gone))
+  end
   if actual > 0 then
     redis.call('HINCRBY', KEYS[5], int(second), int(actual))
-    redis.call('PEXPIRE', KEYS[5], 60000)
+    sum = sum + actual
   end
-  local fields = redis.call('HGETALL', KEYS[5])
-  local last_minute = 0
-  for i = 1, #fields, 2 do
-    if tonumber(fields[i]) > second - 60 then
-      last_minute = last_minute + tonumber(fields[i + 1])
-    else
-      redis.call('HDEL', KEYS[5], fields[i])
-    end
-  end
-  if last_minute > per_minute then
-    trip_unless_paused('SPEND_RATE', '$' .. usd(last_minute) .. ' settled in the last 60 s, over the limit of $'
+  redis.call('HSET', KEYS[5], 'sum', int(sum), 'from', int(math.max(keep_from, from or keep_from)))
+  redis.call('PEXPIRE', KEYS[5], 60000)
+  if sum > per_minute then
+    trip_unless_paused('SPEND_RATE', '$' .. usd(sum) .. ' settled in the last 60 s, over the limit of $'
       .. usd(per_minute) .. ' per minute')
   end
 end
