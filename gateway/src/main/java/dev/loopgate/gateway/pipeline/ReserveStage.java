@@ -9,7 +9,6 @@ import dev.loopgate.budgets.ledger.ReserveChoices;
 import dev.loopgate.budgets.ledger.ReserveRequest;
 import dev.loopgate.budgets.ratelimit.RateDecision;
 import dev.loopgate.gateway.call.ParsedRequest;
-import dev.loopgate.rules.RouteDecision;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
@@ -18,6 +17,7 @@ import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.rules.RouteDecision;
 import io.vertx.core.Future;
 import java.time.Clock;
 
