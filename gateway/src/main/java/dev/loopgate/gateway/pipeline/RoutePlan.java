@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.ledger.ReserveChoices;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.gateway.error.ErrorCode;
@@ -40,9 +41,9 @@ final class RoutePlan {
         Decision[] decisions = new Decision[cuts.cells()];
         boolean same = true;
         for (int cell = 0; cell < decisions.length; cell++) {
-            int b = cell / (repeats.length + 1);
-            int r = cell % (repeats.length + 1);
-            exchange.loopFacts(b == 0 ? 0 : budget[b - 1], r == 0 ? 0 : repeats[r - 1]);
+            // the cell's smallest facts, in the ledger's numbering of cells
+            exchange.loopFacts(ReserveChoices.budgetUsedAt(budget, repeats, cell),
+                    ReserveChoices.repeatCountAt(budget, repeats, cell));
             decisions[cell] = rules.decide(facts);
             same &= decisions[cell].equals(decisions[0]);
         }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.wire.ChatToMessages;
 import dev.loopgate.gateway.wire.Json;
-import dev.loopgate.gateway.wire.SseEvents;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * next target be tried; a stream that ends without {@code [DONE]} never gets
  * {@code message_stop}, which is how the relay knows it was cut.
  */
-public final class ChatStreamToMessages extends SseTranslator {
+public final class ChatStreamToMessages extends ChatChunkTranslator {
     private boolean started;
     /** The index of the open content block, or -1. */
     private int open = -1;
@@ -33,26 +31,7 @@ public final class ChatStreamToMessages extends SseTranslator {
     private String model = "";
 
     @Override
-    protected void event(Buffer data, int start, int end, Buffer out) {
-        int[] payload = SseEvents.dataPayload(data, start, end);
-        if (payload == null || payload[1] == payload[0]) {
-            return;
-        }
-        if (SseEvents.isDone(data, payload[0], payload[1])) {
-            finish(out);
-            return;
-        }
-        JsonNode chunk;
-        try {
-            chunk = Json.MAPPER.readTree(data.getBytes(payload[0], payload[1]));
-        } catch (IOException malformed) {
-            markFailed();
-            return;
-        }
-        if (chunk.has("error")) {
-            markFailed();
-            return;
-        }
+    protected void chunk(JsonNode chunk, Buffer out) {
         if (id.isEmpty()) {
             id = chunk.path("id").asText("");
             model = chunk.path("model").asText("");
@@ -124,7 +103,8 @@ public final class ChatStreamToMessages extends SseTranslator {
         write(out, "message_start", Json.MAPPER.createObjectNode().put("type", "message_start").set("message", message));
     }
 
-    private void finish(Buffer out) {
+    @Override
+    protected void finish(Buffer out) {
         start(out);
         closeBlock(out);
         ObjectNode delta = Json.MAPPER.createObjectNode().put("type", "message_delta");

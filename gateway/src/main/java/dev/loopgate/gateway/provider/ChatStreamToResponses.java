@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.gateway.wire.ChatToResponses;
 import dev.loopgate.gateway.wire.Json;
-import dev.loopgate.gateway.wire.SseEvents;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 
 /**
  * A chat completions stream (the hub) as Responses API events, each chunk translated as soon
@@ -22,7 +20,7 @@ import java.io.IOException;
  * target be tried; a stream that ends without {@code [DONE]} never gets its completion, which is
  * how the relay knows it was cut.
  */
-public final class ChatStreamToResponses extends SseTranslator {
+public final class ChatStreamToResponses extends ChatChunkTranslator {
     private final JsonNode request;
     private final long createdAt;
     private final String responseId;
@@ -50,26 +48,7 @@ public final class ChatStreamToResponses extends SseTranslator {
     }
 
     @Override
-    protected void event(Buffer data, int start, int end, Buffer out) {
-        int[] payload = SseEvents.dataPayload(data, start, end);
-        if (payload == null || payload[1] == payload[0]) {
-            return;
-        }
-        if (SseEvents.isDone(data, payload[0], payload[1])) {
-            finish(out);
-            return;
-        }
-        JsonNode chunk;
-        try {
-            chunk = Json.MAPPER.readTree(data.getBytes(payload[0], payload[1]));
-        } catch (IOException malformed) {
-            markFailed();
-            return;
-        }
-        if (chunk.has("error")) {
-            markFailed();
-            return;
-        }
+    protected void chunk(JsonNode chunk, Buffer out) {
         if (model.isEmpty()) {
             model = chunk.path("model").asText("");
         }
@@ -165,7 +144,8 @@ public final class ChatStreamToResponses extends SseTranslator {
         write(out, "response.in_progress", Json.MAPPER.createObjectNode().set("response", running.deepCopy()));
     }
 
-    private void finish(Buffer out) {
+    @Override
+    protected void finish(Buffer out) {
         start(out);
         close(out);
         boolean cut = "length".equals(finishReason);

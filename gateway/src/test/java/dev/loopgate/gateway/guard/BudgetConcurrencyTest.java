@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
+import dev.loopgate.gateway.testing.RedisNamespace;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
 import dev.loopgate.gateway.tokens.TokenEstimator;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
@@ -91,15 +90,7 @@ class BudgetConcurrencyTest {
                 gateway.close();
             }
         }
-        RedisClient client = RedisClient.create(REDIS_URL);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            List<String> keys = connection.sync().keys(NAMESPACE + ":*");
-            if (!keys.isEmpty()) {
-                connection.sync().del(keys.toArray(String[]::new));
-            }
-        } finally {
-            client.shutdown();
-        }
+        RedisNamespace.delete(REDIS_URL, NAMESPACE);
     }
 
     @Test
