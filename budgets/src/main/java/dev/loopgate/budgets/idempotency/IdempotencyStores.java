@@ -2,8 +2,7 @@ package dev.loopgate.budgets.idempotency;
 
 import dev.loopgate.budgets.idempotency.internal.InMemoryIdempotencyStore;
 import dev.loopgate.budgets.idempotency.internal.RedisIdempotencyStore;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.loopgate.budgets.redis.RedisLink;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -38,11 +37,11 @@ public final class IdempotencyStores {
 
     /**
      * In Redis, shared by every replica using the same {@code namespace}. Opens two connections on
-     * {@code client} (closed by {@link IdempotencyStore#close()}; the client stays yours). Completes
+     * {@code link} (closed by {@link IdempotencyStore#close()}; the link stays yours). Completes
      * once ready; fails with the reason Redis cannot be used.
      */
-    public static CompletionStage<IdempotencyStore> redis(RedisClient client, RedisURI uri, String namespace,
+    public static CompletionStage<IdempotencyStore> redis(RedisLink link, String namespace,
             Duration ttl, Duration lease) {
-        return RedisIdempotencyStore.connect(client, uri, namespace, ttl, lease);
+        return RedisIdempotencyStore.connect(link, namespace, ttl, lease);
     }
 }

@@ -2,8 +2,7 @@ package dev.loopgate.budgets.ratelimit;
 
 import dev.loopgate.budgets.ratelimit.internal.LocalRateLimiter;
 import dev.loopgate.budgets.ratelimit.internal.RedisRateLimiter;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.loopgate.budgets.redis.RedisLink;
 import java.time.Clock;
 import java.util.concurrent.CompletionStage;
 
@@ -28,10 +27,10 @@ public final class RateLimiters {
 
     /**
      * Buckets in Redis, shared by every replica using the same {@code namespace}. Opens a
-     * connection of its own on {@code client}; {@link RateLimiter#close()} closes it (the
-     * client stays yours). Completes once connected; fails with the reason Redis cannot be used.
+     * connection of its own on {@code link}; {@link RateLimiter#close()} closes it (the
+     * link stays yours). Completes once connected; fails with the reason Redis cannot be used.
      */
-    public static CompletionStage<RateLimiter> redis(RedisClient client, RedisURI uri, String namespace, Clock clock) {
-        return RedisRateLimiter.connect(client, uri, namespace, clock);
+    public static CompletionStage<RateLimiter> redis(RedisLink link, String namespace, Clock clock) {
+        return RedisRateLimiter.connect(link, namespace, clock);
     }
 }

@@ -1,11 +1,9 @@
 package dev.loopgate.budgets.responses;
 
-import io.lettuce.core.RedisClient;
-import dev.loopgate.budgets.internal.LuaScript;
-import io.lettuce.core.RedisURI;
+import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,13 +29,13 @@ public final class ResponseStores {
 
     /**
      * In Redis under {@code <namespace>:v1:resp:{<id>}}, each key expiring after {@code ttl}, on a
-     * connection of its own from {@code client} (closed by {@link ResponseStore#close()}). Completes
+     * connection of its own from {@code link} (closed by {@link ResponseStore#close()}). Completes
      * once connected.
      */
-    public static CompletionStage<ResponseStore> redis(RedisClient client, RedisURI uri, String namespace,
-            Duration ttl) {
-        return client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture()
-                .thenApply(connection -> new InRedis(connection, namespace, ttl));
+    public static CompletionStage<ResponseStore> redis(RedisLink link, String namespace, Duration ttl) {
+        return link.connect()
+                .thenApply(connection -> (ResponseStore) new InRedis(connection, namespace, ttl))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("responses", failure)));
     }
 
     private static final class InMemory implements ResponseStore {
@@ -90,11 +88,11 @@ public final class ResponseStores {
     private static final class InRedis implements ResponseStore {
         private static final LuaScript PUT = LuaScript.load(ResponseStores.class, "put_v1.lua");
 
-        private final StatefulRedisConnection<String, String> connection;
+        private final RedisConnection<String, String> connection;
         private final String namespace;
         private final long ttlMillis;
 
-        InRedis(StatefulRedisConnection<String, String> connection, String namespace, Duration ttl) {
+        InRedis(RedisConnection<String, String> connection, String namespace, Duration ttl) {
             this.connection = connection;
             this.namespace = namespace;
             this.ttlMillis = ttl.toMillis();
@@ -106,21 +104,21 @@ public final class ResponseStores {
 
         @Override
         public CompletionStage<Void> put(String id, StoredResponse response) {
-            return PUT.<Object, String, String>run(connection.async(), ScriptOutputType.STATUS, new String[] {key(id)},
+            return PUT.<Object, String, String>run(connection.commands(), ScriptOutputType.STATUS, new String[] {key(id)},
                     Long.toString(ttlMillis), response.owner(), response.loopId(), response.conversation(),
                     response.response()).thenApply(done -> null);
         }
 
         @Override
         public CompletionStage<Optional<StoredResponse>> get(String id) {
-            return connection.async().hgetall(key(id)).thenApply(fields -> fields.isEmpty() ? Optional.empty()
+            return connection.commands().hgetall(key(id)).thenApply(fields -> fields.isEmpty() ? Optional.empty()
                     : Optional.of(new StoredResponse(fields.get("owner"), fields.get("loop"), fields.get("conversation"),
                             fields.get("response"))));
         }
 
         @Override
         public CompletionStage<Boolean> delete(String id) {
-            return connection.async().del(key(id)).thenApply(removed -> removed > 0);
+            return connection.commands().del(key(id)).thenApply(removed -> removed > 0);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.loopgate.budgets.ledger;
 
+import dev.loopgate.budgets.ledger.internal.InMemoryBudgetLedger;
 import java.time.Clock;
 
 class InMemoryBudgetLedgerTest extends BudgetLedgerContract {

@@ -5,22 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.loopgate.budgets.ledger.internal.LedgerScript;
+import dev.loopgate.budgets.ledger.internal.RedisBudgetLedger;
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.budgets.redis.RedisLink;
+import dev.loopgate.budgets.testkit.LocalRedisCluster;
 import dev.loopgate.budgets.testkit.TestRedis;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,50 +30,49 @@ import org.junit.jupiter.api.Test;
  * round trips, key layout, lost scripts, several ledgers on one namespace.
  */
 class RedisBudgetLedgerTest extends BudgetLedgerContract {
-    private static TestRedis redis;
+    private static final Set<String> TOPOLOGY_COMMANDS = Set.of("CLIENT", "CLUSTER", "INFO", "SENTINEL", "HELLO", "PING");
+
+    private final TestRedis redis = where();
 
     private final String namespace = TestRedis.freshNamespace();
     private final List<RedisBudgetLedger> opened = new ArrayList<>();
-    private final List<RedisClient> clients = new ArrayList<>();
+    private final List<RedisLink> links = new ArrayList<>();
 
-    @BeforeAll
-    static void connect() {
-        redis = TestRedis.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis this class runs on: the single node; subclasses run the same tests on a Cluster or through Sentinel. */
+    protected TestRedis where() {
+        return TestRedis.single();
     }
 
     @Override
     protected BudgetLedger newLedger(long reservationTtlMillis, Clock clock) {
-        return open(redis.client(), reservationTtlMillis, clock);
+        return open(redis.link(), reservationTtlMillis, clock);
     }
 
     @AfterEach
     void deleteNamespace() {
         opened.forEach(ledger -> await(ledger.closeAsync()));
-        clients.forEach(client -> client.shutdown(0, 2, TimeUnit.SECONDS));
+        links.forEach(RedisLink::shutdown);
         redis.deleteNamespace(namespace);
     }
 
     @Test
     void reserveAndSettleAreOneEvalshaEachWithoutAKeyCap() {
         List<String> sent = new CopyOnWriteArrayList<>();
-        RedisClient client = newClient();
+        RedisLink client = newLink();
         client.addListener(new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
-                sent.add(event.getCommand().getType().toString());
+                String type = event.getCommand().getType().toString();
+                if (!TOPOLOGY_COMMANDS.contains(type)) { // a cluster's or Sentinel's, on connecting and now and then
+                    sent.add(type);
+                }
             }
         });
         RedisBudgetLedger counted = open(client);
-        List<String> connecting = new ArrayList<>(Collections.nCopies(LedgerScript.values().length, "SCRIPT"));
-        connecting.add("EVALSHA");
-        assertEquals(connecting, sent, "each script is loaded once on connecting, then the ledger's epoch is checked");
+        long loads = sent.stream().filter("SCRIPT"::equals).count();
+        int nodes = redis.link().isCluster() ? LocalRedisCluster.shared().ports().size() : 1;
+        assertEquals(LedgerScript.values().length * nodes, loads, "each script is loaded once on connecting (on every node)");
+        assertEquals(List.of("EVALSHA"), sent.subList((int) loads, sent.size()), "then the ledger's epoch is checked");
         sent.clear();
 
         await(counted.reserve(new Call("l").at(T0)));
@@ -96,18 +96,18 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
 
     @Test
     void twoLedgersOnTwoClientsNeverOverspendTogether() throws Exception {
-        RedisBudgetLedger other = open(newClient());
+        RedisBudgetLedger other = open(newLink());
         raceToReserve(List.of(ledger, other), "shared");
     }
 
     @Test
     void scriptsLostByRedisAreLoadedAgain() {
         RedisBudgetLedger redisLedger = (RedisBudgetLedger) ledger;
-        redisLedger.forgetScriptsForTest();
+        redis.commands().scriptFlush();
         Reservation held = allowed(reserve(new Call("l").key("k", USD), T0)).reservation();
-        redisLedger.forgetScriptsForTest();
+        redis.commands().scriptFlush();
         assertEquals(cents(5), settle(held, cents(5), T0 + 1).spentNanos());
-        redisLedger.forgetScriptsForTest();
+        redis.commands().scriptFlush();
         assertEquals(cents(5), status("l").spentNanos());
     }
 
@@ -150,7 +150,8 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
 
     @Test
     void unreachableRedisFailsEveryCallWithTheReason() {
-        RedisBudgetLedger nowhere = new RedisBudgetLedger("redis://127.0.0.1:1", namespace, TTL, clock);
+        RedisLink unreachable = RedisLink.create(RedisEndpoint.single("redis://127.0.0.1:1"));
+        RedisBudgetLedger nowhere = BudgetLedgers.redis(unreachable, namespace, TTL, clock, LedgerHistory.NONE);
         opened.add(nowhere);
         try {
             nowhere.reserve(new Call("l").at(T0)).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -160,6 +161,8 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
                     e.getCause().getMessage());
         } catch (Exception e) {
             fail("expected the reserve to fail, got " + e);
+        } finally {
+            unreachable.shutdown();
         }
     }
 
@@ -169,18 +172,18 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
                 key + " expires in " + ttl + " ms, expected about " + expectedMillis);
     }
 
-    private RedisClient newClient() {
-        RedisClient client = RedisClient.create();
-        clients.add(client);
-        return client;
+    private RedisLink newLink() {
+        RedisLink link = redis.newLink();
+        links.add(link);
+        return link;
     }
 
-    private RedisBudgetLedger open(RedisClient client) {
-        return open(client, TTL, clock);
+    private RedisBudgetLedger open(RedisLink link) {
+        return open(link, TTL, clock);
     }
 
-    private RedisBudgetLedger open(RedisClient client, long reservationTtlMillis, Clock clock) {
-        RedisBudgetLedger ledger = new RedisBudgetLedger(client, TestRedis.uri(), namespace, reservationTtlMillis, clock);
+    private RedisBudgetLedger open(RedisLink link, long reservationTtlMillis, Clock clock) {
+        RedisBudgetLedger ledger = BudgetLedgers.redis(link, namespace, reservationTtlMillis, clock, LedgerHistory.NONE);
         opened.add(ledger);
         await(ledger.ready());
         return ledger;

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loopgate.budgets.ledger.LoopHistory.Spend;
+import dev.loopgate.budgets.ledger.internal.RedisBudgetLedger;
 import dev.loopgate.budgets.testkit.Await;
 import dev.loopgate.budgets.testkit.TestRedis;
 import java.util.ArrayList;
@@ -195,7 +196,7 @@ class RedisLedgerRebuildTest {
     }
 
     private RedisBudgetLedger open(LedgerHistory history) {
-        RedisBudgetLedger ledger = new RedisBudgetLedger(redis.client(), TestRedis.uri(), namespace, TTL, clock, history);
+        RedisBudgetLedger ledger = BudgetLedgers.redis(redis.link(), namespace, TTL, clock, history);
         opened.add(ledger);
         return ledger;
     }

@@ -10,6 +10,10 @@ import static dev.loopgate.budgets.ledger.BudgetLedgerContract.usdLimit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.ledger.internal.RedisBudgetLedger;
+import dev.loopgate.budgets.ledger.internal.SlicedBudgetLedger;
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.testkit.Await;
 import dev.loopgate.budgets.testkit.TestRedis;
 import java.util.List;
@@ -49,8 +53,9 @@ class SlicedBudgetLedgerRedisTest {
 
     @Test
     void unreachableRedisIsServedFromTheSliceAndAdminCallsFail() {
+        RedisLink unreachable = RedisLink.create(RedisEndpoint.single("redis://127.0.0.1:1"));
         try (SlicedBudgetLedger ledger = new SlicedBudgetLedger(
-                new RedisBudgetLedger("redis://127.0.0.1:1", namespace, TTL, clock), 0.1, TTL, clock)) {
+                BudgetLedgers.redis(unreachable, namespace, TTL, clock, LedgerHistory.NONE), 0.1, TTL, clock)) {
             Reservation held = allowed(await(ledger.reserve(new Call("l").worst(cents(10)).limits(usdLimit(USD)).at(T0))))
                     .reservation();
             assertTrue(ledger.usingLocalSlice());
@@ -59,12 +64,14 @@ class SlicedBudgetLedgerRedisTest {
             assertTrue(Await.failure(ledger.status("l")).getMessage()
                     .startsWith("budget ledger: cannot use Redis at 127.0.0.1:1: "));
             assertEquals(1, await(ledger.reconcile()), "the charge stays queued");
+        } finally {
+            unreachable.shutdown();
         }
     }
 
     @Test
     void chargesReplayedIntoRedisLandInTheirBuckets() {
-        RedisBudgetLedger real = new RedisBudgetLedger(redis.client(), TestRedis.uri(), namespace, TTL, clock);
+        RedisBudgetLedger real = BudgetLedgers.redis(redis.link(), namespace, TTL, clock, LedgerHistory.NONE);
         SwitchableLedger primary = new SwitchableLedger(real, null);
         try (SlicedBudgetLedger ledger = new SlicedBudgetLedger(primary, 0.1, TTL, clock)) {
             List<Trip> reported = new CopyOnWriteArrayList<>();

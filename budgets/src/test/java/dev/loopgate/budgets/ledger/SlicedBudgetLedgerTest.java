@@ -15,6 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loopgate.budgets.ledger.BudgetDecision.Refused;
+import dev.loopgate.budgets.ledger.internal.InMemoryBudgetLedger;
+import dev.loopgate.budgets.ledger.internal.SlicedBudgetLedger;
 import dev.loopgate.budgets.testkit.Await;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.loopgate.budgets.ledger;
 
+import dev.loopgate.budgets.ledger.internal.RedisBudgetLedger;
+import dev.loopgate.budgets.ledger.internal.SlicedBudgetLedger;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -10,24 +10,17 @@ import dev.loopgate.budgets.testkit.TestRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Both stores keep, replace, expire and forget responses alike; the Redis one on the real Redis. */
 class ResponseStoreTest {
     private static final StoredResponse FIRST = new StoredResponse("build-bot", "loop-1",
             "[{\"role\":\"user\",\"content\":\"hi\"}]", "{\"id\":\"resp_1\",\"output\":[\"é ✓\"]}");
-    private static TestRedis redis;
+    private final TestRedis redis = where();
 
-    @BeforeAll
-    static void connect() {
-        redis = TestRedis.connect();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        redis.close();
+    /** The Redis this class runs on: the single node; subclasses run the same tests on a Cluster or through Sentinel. */
+    protected TestRedis where() {
+        return TestRedis.single();
     }
 
     @Test
@@ -48,7 +41,7 @@ class ResponseStoreTest {
     @Test
     void redisKeepsReplacesForgetsAndSetsTheTimeToLiveInTheSameStep() {
         String namespace = TestRedis.freshNamespace();
-        ResponseStore store = result(ResponseStores.redis(redis.client(), TestRedis.uri(), namespace, Duration.ofMinutes(5)));
+        ResponseStore store = result(ResponseStores.redis(redis.link(), namespace, Duration.ofMinutes(5)));
         try {
             keepsReplacesAndForgets(store);
             result(store.put("b", FIRST));

@@ -47,10 +47,15 @@ public final class Await {
 
     /** Waits until {@code condition} holds, checking every few milliseconds; fails after {@link #LIMIT}. */
     public static void until(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + LIMIT.toNanos();
+        until(what, condition, LIMIT.toMillis());
+    }
+
+    /** As {@link #until(String, BooleanSupplier)}, for up to {@code limitMillis} (starting a server, a failover). */
+    public static void until(String what, BooleanSupplier condition, long limitMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limitMillis);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                fail("still not true after " + LIMIT + ": " + what);
+                fail("still not true after " + limitMillis + " ms: " + what);
             }
             try {
                 Thread.sleep(5);

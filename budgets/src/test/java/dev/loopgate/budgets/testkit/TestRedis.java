@@ -2,51 +2,74 @@ package dev.loopgate.budgets.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.StringCodec;
-import java.time.Duration;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The real Redis the Redis tests run against, and a plain connection to look at it directly.
- * Tests using it fail (never skip) when it is not there: CI starts one.
+ * A real Redis the Redis tests run against: the single node at 127.0.0.1:6379 (the tests fail,
+ * never skip, without it: CI starts one), or a local Cluster or Sentinel the tests start
+ * themselves; a {@link RedisLink} for the code under test and a plain connection to look at
+ * it directly.
  */
 public final class TestRedis implements AutoCloseable {
     public static final String URL = "redis://127.0.0.1:6379";
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisLink link;
+    private final RedisConnection<String, String> connection;
 
-    private TestRedis(RedisClient client, StatefulRedisConnection<String, String> connection) {
-        this.client = client;
+    private TestRedis(RedisLink link, RedisConnection<String, String> connection) {
+        this.link = link;
         this.connection = connection;
     }
 
-    public static RedisURI uri() {
-        RedisURI uri = RedisURI.create(URL);
-        uri.setTimeout(Duration.ofSeconds(5));
-        return uri;
+    private static final Map<String, TestRedis> SHARED = new ConcurrentHashMap<>();
+
+    /** The single node at {@link #URL}, one connection for the whole test JVM. */
+    public static TestRedis single() {
+        return SHARED.computeIfAbsent("single", kind -> connect());
     }
 
-    /** Connects, or fails the calling test with what to do about it. */
+    /** The local Cluster of 3 masters and 3 replicas ({@link LocalRedisCluster#shared()}), one connection for the JVM. */
+    public static TestRedis cluster() {
+        return SHARED.computeIfAbsent("cluster", kind -> on(LocalRedisCluster.shared().endpoint(),
+                "cannot connect to the local Redis Cluster"));
+    }
+
+    /** The local master found through Sentinel ({@link LocalRedisSentinel#shared()}), one connection for the JVM. */
+    public static TestRedis sentinel() {
+        return SHARED.computeIfAbsent("sentinel", kind -> on(LocalRedisSentinel.shared().endpoint(),
+                "cannot connect through the local Sentinel"));
+    }
+
+    /** The single node at {@link #URL} on a link of the caller's own, or fails the calling test with what to do about it. */
     public static TestRedis connect() {
-        RedisClient client = RedisClient.create(uri());
+        return on(RedisEndpoint.single(URL), "These tests need a real Redis at " + URL
+                + " and cannot reach it. Start one (redis-server, or .ci/run starts it); they do not skip without it.");
+    }
+
+    public static TestRedis on(RedisEndpoint endpoint, String advice) {
+        RedisLink link = RedisLink.create(endpoint);
         try {
-            StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
-            connection.sync().ping();
-            return new TestRedis(client, connection);
-        } catch (RuntimeException e) {
-            client.shutdown();
-            return fail("These tests need a real Redis at " + URL + " and cannot reach it (" + e.getMessage()
-                    + "). Start one (redis-server, or .ci/run starts it); they do not skip without it.");
+            RedisConnection<String, String> connection = link.connect().get(10, TimeUnit.SECONDS);
+            TestRedis redis = new TestRedis(link, connection);
+            redis.commands().ping();
+            return redis;
+        } catch (Exception e) {
+            link.shutdown();
+            return fail(advice + " (" + RedisLink.describe(e) + ")");
         }
     }
 
@@ -54,16 +77,29 @@ public final class TestRedis implements AutoCloseable {
         return "lgtest-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    public RedisCommands<String, String> commands() {
-        return connection.sync();
+    public RedisEndpoint endpoint() {
+        return link.endpoint();
     }
 
-    /** The client the code under test may open its own connections on. */
-    public RedisClient client() {
-        return client;
+    /** The link the code under test opens its connections on. */
+    public RedisLink link() {
+        return link;
     }
 
-    /** Every key under {@code namespace}, found with SCAN. */
+    /** Another client of the same Redis (another replica's); the caller shuts it down. */
+    public RedisLink newLink() {
+        return RedisLink.create(link.endpoint());
+    }
+
+    @SuppressWarnings("unchecked")
+    public RedisClusterCommands<String, String> commands() {
+        if (connection.connection() instanceof StatefulRedisClusterConnection<?, ?> cluster) {
+            return ((StatefulRedisClusterConnection<String, String>) cluster).sync();
+        }
+        return ((StatefulRedisConnection<String, String>) connection.connection()).sync();
+    }
+
+    /** Every key under {@code namespace}, found with SCAN (on every master of a cluster). */
     public List<String> keys(String namespace) {
         List<String> keys = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
@@ -77,15 +113,14 @@ public final class TestRedis implements AutoCloseable {
     }
 
     public void deleteNamespace(String namespace) {
-        List<String> keys = keys(namespace);
-        if (!keys.isEmpty()) {
-            commands().del(keys.toArray(String[]::new));
+        for (String key : keys(namespace)) {
+            commands().del(key);
         }
     }
 
     @Override
     public void close() {
-        connection.close();
-        client.shutdown();
+        connection.closeAsync();
+        link.shutdown().join();
     }
 }

@@ -14,21 +14,34 @@ import java.util.Optional;
 /**
  * Finds the key a caller presented. Only SHA-256 hashes are held; the presented key is
  * hashed and compared with every stored hash in constant time, without stopping at the
- * first match, so timing reveals neither which key matched nor how much of one did.
+ * first match, so timing reveals neither which key matched nor how much of one did. The
+ * keys are replaced as a whole when the config is reloaded.
  */
 public final class ApiKeyRegistry {
     private static final String BEARER = "Bearer ";
     private static final String API_KEY = "x-api-key";
 
-    private final KeyConfig[] keys;
-    private final byte[][] hashes;
+    private volatile Table table;
+
+    /** The keys and their hashes, read together. */
+    private record Table(KeyConfig[] keys, byte[][] hashes) {
+        static Table of(List<KeyConfig> keys) {
+            KeyConfig[] all = keys.toArray(KeyConfig[]::new);
+            byte[][] hashes = new byte[all.length][];
+            for (int i = 0; i < all.length; i++) {
+                hashes[i] = all[i].sha256();
+            }
+            return new Table(all, hashes);
+        }
+    }
 
     public ApiKeyRegistry(List<KeyConfig> keys) {
-        this.keys = keys.toArray(KeyConfig[]::new);
-        this.hashes = new byte[this.keys.length][];
-        for (int i = 0; i < this.keys.length; i++) {
-            hashes[i] = this.keys[i].sha256();
-        }
+        this.table = Table.of(keys);
+    }
+
+    /** From the next call on, these keys are the ones that exist. */
+    public void replace(List<KeyConfig> keys) {
+        this.table = Table.of(keys);
     }
 
     /** The key behind an {@code Authorization} header value, if it is a known bearer key. */
@@ -82,10 +95,11 @@ public final class ApiKeyRegistry {
 
     public Optional<KeyConfig> find(String presentedKey) {
         byte[] presented = sha256(presentedKey);
+        Table now = table;
         KeyConfig found = null;
-        for (int i = 0; i < hashes.length; i++) {
-            if (MessageDigest.isEqual(hashes[i], presented)) {
-                found = keys[i];
+        for (int i = 0; i < now.hashes().length; i++) {
+            if (MessageDigest.isEqual(now.hashes()[i], presented)) {
+                found = now.keys()[i];
             }
         }
         return Optional.ofNullable(found);

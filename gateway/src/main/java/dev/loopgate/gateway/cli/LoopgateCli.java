@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Multi-tier model gateway and loop proxy.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, RulesCommand.class, ReportCommand.class,
+        subcommands = {ServeCommand.class, ReloadCommand.class, ConfigCommand.class, RulesCommand.class, ReportCommand.class,
             AuditCommand.class, DemoCommand.class})
 public final class LoopgateCli {
     /** Exit code for a configuration that cannot start the gateway. */

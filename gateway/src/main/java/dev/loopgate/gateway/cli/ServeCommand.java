@@ -72,6 +72,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         LOG.info("loopgate listening on {}:{} ({} providers, {} models)", loaded.server().host(), gateway.port(),
                 loaded.providers().size(), loaded.models().size());
+        gateway.reloadsFrom(config, System.getenv());
+        ReloadSignal.install(gateway);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("loopgate stopping");

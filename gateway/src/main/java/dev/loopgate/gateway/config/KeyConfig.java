@@ -2,7 +2,9 @@ package dev.loopgate.gateway.config;
 
 import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.rules.Glob;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A caller's key as configured: only its SHA-256 is kept. {@code loops} empty means
@@ -20,5 +22,22 @@ public record KeyConfig(String name, Role role, byte[] sha256, List<Glob> loops)
     @Override
     public byte[] sha256() {
         return sha256.clone();
+    }
+
+    /** By value, hash included (a reload compares the keys it read with those it runs). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof KeyConfig other && name.equals(other.name) && role == other.role
+                && Arrays.equals(sha256, other.sha256) && loops.equals(other.loops);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, role, Arrays.hashCode(sha256), loops);
+    }
+
+    @Override
+    public String toString() {
+        return "KeyConfig[name=" + name + ", role=" + role + ", loops=" + loops + "]";
     }
 }

@@ -18,4 +18,15 @@ public final class Secret {
     public String toString() {
         return "***";
     }
+
+    /** By value, so a reload can tell an unchanged provider from a changed one. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secret other && other.value.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
 }

@@ -3,69 +3,65 @@ package dev.loopgate.gateway.guard;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.IdempotencyStores;
 import dev.loopgate.budgets.ledger.BudgetLedger;
-import dev.loopgate.budgets.ledger.InMemoryBudgetLedger;
+import dev.loopgate.budgets.ledger.BudgetLedgers;
 import dev.loopgate.budgets.ledger.LedgerHistory;
-import dev.loopgate.budgets.ledger.RedisBudgetLedger;
-import dev.loopgate.budgets.ledger.SlicedBudgetLedger;
 import dev.loopgate.budgets.ledger.Trip;
+import dev.loopgate.budgets.ledger.internal.RedisBudgetLedger;
+import dev.loopgate.budgets.ledger.internal.SlicedBudgetLedger;
 import dev.loopgate.budgets.ratelimit.FallbackRateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiters;
+import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.responses.ResponseStore;
 import dev.loopgate.budgets.responses.ResponseStores;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
-import dev.loopgate.gateway.config.RedisConfig;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
  * The stores that guard spending, and the responses kept for {@code previous_response_id},
- * shared by every event loop: in Redis when it is configured (exact across replicas, one client
- * for all), in this process otherwise.
+ * shared by every event loop: in Redis when it is configured (exact across replicas, on the
+ * gateway's one client), in this process otherwise.
  */
 public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, IdempotencyStore idempotency,
-        ResponseStore responses, RedisClient redis) {
+        ResponseStore responses) {
 
     /**
+     * @param redis   the gateway's Redis client when {@code config} names one (it stays the caller's), else null
      * @param trips   told of breakers tripped by spend replayed into Redis after an outage
      * @param history what the ledger is rebuilt from when Redis lost it
      */
-    public static Future<BudgetServices> start(GatewayConfig config, Clock clock, Consumer<Trip> trips,
+    public static Future<BudgetServices> start(GatewayConfig config, RedisLink redis, Clock clock, Consumer<Trip> trips,
             LedgerHistory history) {
         long ttl = config.budgets().reservationTtl().toMillis();
         if (config.redis().isEmpty()) {
-            return Future.succeededFuture(new BudgetServices(new InMemoryBudgetLedger(ttl, clock),
+            return Future.succeededFuture(new BudgetServices(BudgetLedgers.inMemory(ttl, clock),
                     RateLimiters.local(), IdempotencyStores.inMemory(),
-                    ResponseStores.inMemory(clock, config.responsesTtl(), ResponseStores.DEFAULT_MAX_ENTRIES), null));
+                    ResponseStores.inMemory(clock, config.responsesTtl(), ResponseStores.DEFAULT_MAX_ENTRIES)));
         }
-        RedisConfig redis = config.redis().get();
-        RedisURI uri = RedisURI.create(redis.url());
-        RedisClient client = RedisClients.create();
+        String namespace = config.redis().get().namespace();
         boolean allowWhenDown = config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW;
-        RedisBudgetLedger shared = new RedisBudgetLedger(client, uri, redis.namespace(), ttl, clock, history);
+        RedisBudgetLedger shared = BudgetLedgers.redis(redis, namespace, ttl, clock, history);
         // finds the ledger (or starts its rebuild) before the first call needs it; a failure is retried by that call
         shared.ready();
         BudgetLedger ledger = allowWhenDown ? sliced(shared, config, clock, trips) : shared;
-        return Future.fromCompletionStage(RateLimiters.redis(client, uri, redis.namespace(), clock))
+        return Future.fromCompletionStage(RateLimiters.redis(redis, namespace, clock))
                 .map(limiter -> allowWhenDown ? new FallbackRateLimiter(limiter) : limiter)
-                .compose(limiter -> Future.fromCompletionStage(IdempotencyStores.redis(client, uri, redis.namespace(),
+                .compose(limiter -> Future.fromCompletionStage(IdempotencyStores.redis(redis, namespace,
                                 IdempotencyStores.DEFAULT_TTL, IdempotencyStores.DEFAULT_LEASE))
-                        .compose(idempotency -> Future.fromCompletionStage(ResponseStores.redis(client, uri,
-                                        redis.namespace(), config.responsesTtl()))
-                                .map(responses -> new BudgetServices(ledger, limiter, idempotency, responses, client))))
+                        .compose(idempotency -> Future.fromCompletionStage(ResponseStores.redis(redis, namespace,
+                                        config.responsesTtl()))
+                                .map(responses -> new BudgetServices(ledger, limiter, idempotency, responses))))
                 .recover(failure -> {
                     ledger.close();
-                    RedisClients.shutdown(client);
                     return Future.failedFuture(failure);
                 });
     }
 
     private static BudgetLedger sliced(BudgetLedger shared, GatewayConfig config, Clock clock, Consumer<Trip> trips) {
-        SlicedBudgetLedger sliced = new SlicedBudgetLedger(shared, config.budgets().localSlice(),
+        SlicedBudgetLedger sliced = BudgetLedgers.sliced(shared, config.budgets().localSlice(),
                 config.budgets().reservationTtl().toMillis(), clock);
         sliced.onTrip(trips);
         return sliced;
@@ -88,8 +84,5 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         rateLimiter.close();
         idempotency.close();
         responses.close();
-        if (redis != null) {
-            RedisClients.shutdown(redis);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.http;
 
 import dev.loopgate.gateway.call.Dialect;
+import dev.loopgate.gateway.config.ConfigException;
 import dev.loopgate.gateway.error.ErrorBodies;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
@@ -41,6 +42,10 @@ final class ErrorResponses {
         }
         if (failure instanceof RulesException invalid) {
             return new GatewayException(ErrorCode.INVALID_REQUEST, invalid.getMessage(), "rules", invalid.problems());
+        }
+        if (failure instanceof ConfigException invalid) {
+            return new GatewayException(ErrorCode.INVALID_REQUEST, "gateway.yaml was not reloaded; the running config"
+                    + " stays. Problems:", "config", invalid.problems());
         }
         return new GatewayException(ErrorCode.INTERNAL, "The gateway failed unexpectedly; the request id is in x-request-id.");
     }

@@ -1,9 +1,15 @@
 package dev.loopgate.gateway.http;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.redis.RedisLink;
+import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditService;
 import dev.loopgate.gateway.audit.CallAuditSink;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
 import dev.loopgate.gateway.call.CallSink;
+import dev.loopgate.gateway.config.ConfigException;
+import dev.loopgate.gateway.config.ConfigLoader;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ProviderType;
 import dev.loopgate.gateway.guard.AuditLedgerHistory;
@@ -19,6 +25,8 @@ import dev.loopgate.gateway.rules.RulesStores;
 import dev.loopgate.gateway.rules.store.RulesStore;
 import dev.loopgate.gateway.simulated.SimulatedUpstream;
 import dev.loopgate.gateway.tokens.TokenEstimator;
+import dev.loopgate.gateway.wire.Json;
+import dev.loopgate.rules.RulesException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +35,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,12 +44,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: simulated providers first, then one server instance per event
  * loop, all on one port. {@link #close()} stops taking traffic before it stops.
  */
 public final class Gateway {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     /**
      * How often reservations left by calls that never settled (a crashed replica) are charged,
      * and spend from local slices is replayed into Redis (it also is after any call Redis answers).
@@ -50,6 +63,8 @@ public final class Gateway {
     private final Vertx vertx;
     private final int port;
     private final List<String> deployments;
+    private final List<GatewayVerticle> verticles;
+    private final GatewayRuntime runtime;
     private final Parts parts;
     private final AtomicBoolean ready;
     private final ProviderHealth health;
@@ -60,6 +75,7 @@ public final class Gateway {
      */
     private static final class Parts {
         final List<SimulatedUpstream> simulated = new ArrayList<>();
+        final RedisLink redis;
         final RulesStore rulesStore;
         final GatewayMetrics metrics = GatewayMetrics.create();
         AuditService audit;
@@ -67,7 +83,8 @@ public final class Gateway {
         BudgetServices budgets;
         long sweeper = -1;
 
-        Parts(RulesStore rulesStore) {
+        Parts(RedisLink redis, RulesStore rulesStore) {
+            this.redis = redis;
             this.rulesStore = rulesStore;
         }
 
@@ -82,13 +99,17 @@ public final class Gateway {
                 budgets.close();
             }
             return Future.join(closing)
+                    .transform(done -> redis == null ? Future.<Void>succeededFuture()
+                            : Future.fromCompletionStage(redis.shutdown()))
                     .transform(done -> audit == null ? Future.<Void>succeededFuture() : audit.close())
                     .andThen(closed -> metrics.close());
         }
     }
 
-    private Gateway(Vertx vertx, int port, List<String> deployments, Parts parts, AtomicBoolean ready,
-            ProviderHealth health) {
+    private Gateway(Vertx vertx, int port, List<String> deployments, List<GatewayVerticle> verticles,
+            GatewayRuntime runtime, Parts parts, AtomicBoolean ready, ProviderHealth health) {
+        this.verticles = verticles;
+        this.runtime = runtime;
         this.vertx = vertx;
         this.port = port;
         this.deployments = deployments;
@@ -118,7 +139,9 @@ public final class Gateway {
             throw new IllegalArgumentException("instances must be at least 1");
         }
         ProviderHealth health = ProviderHealth.create(config, clock);
-        Parts parts = new Parts(RulesStores.forConfig(vertx, config));
+        // one Redis client for every part that keeps shared state (a single node, Sentinel or a Cluster)
+        RedisLink redis = config.redis().map(found -> RedisLink.create(found.endpoint())).orElse(null);
+        Parts parts = new Parts(redis, RulesStores.forConfig(vertx, config, redis));
         Map<String, URI> simulatedUrls = new HashMap<>();
         List<Future<?>> simulatedStarting = new ArrayList<>();
         config.providers().forEach((name, provider) -> {
@@ -130,10 +153,12 @@ public final class Gateway {
         });
         AtomicBoolean ready = new AtomicBoolean();
         List<String> deployments = new ArrayList<>();
+        List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
+        AtomicReference<GatewayRuntime> running = new AtomicReference<>();
         return Future.all(simulatedStarting).compose(v -> AuditService.start(vertx, config.audit(), clock)).compose(audit -> {
             parts.audit = audit;
             parts.notifier = new LoopNotifier(vertx, config.breakers().webhook(), audit.log(), parts.metrics::tripped);
-            return BudgetServices.start(config, clock, trip -> parts.notifier.paused(trip, LoopNotifier.BREAKER_ACTOR),
+            return BudgetServices.start(config, redis, clock, trip -> parts.notifier.paused(trip, LoopNotifier.BREAKER_ACTOR),
                     new AuditLedgerHistory(vertx, audit.store(), audit.log()));
         }).compose(budgets -> {
             parts.budgets = budgets;
@@ -150,7 +175,8 @@ public final class Gateway {
                     parts.budgets::servingFromLocalSlice, () -> rules.active().current().number()));
             parts.metrics.bind(new ProviderHealthGauges(health));
             ClientRefusals refusals = new ClientRefusals(parts.metrics.registry());
-            GatewayRuntime runtime = new GatewayRuntime(config, new ApiKeyRegistry(config.keys()), rules,
+            GatewayRuntime runtime = new GatewayRuntime(new AtomicReference<>(config), new ConfigReloads(),
+                    new ApiKeyRegistry(config.keys()), rules,
                     new TokenEstimator(), Map.copyOf(simulatedUrls), call -> {
                         audited.record(call);
                         counted.record(call);
@@ -160,10 +186,11 @@ public final class Gateway {
                     new BodyBytesInFlight(config.server().maxBodyBytes(), config.server().clients().maxInflightBodyBytes(),
                             refusals, parts.metrics.registry()),
                     clock, ready::get);
-            return deploy(vertx, runtime, config.server().port(), instances, deployments);
+            running.set(runtime);
+            return deploy(vertx, runtime, config.server().port(), instances, deployments, verticles);
         }).map(port -> {
             ready.set(true);
-            return new Gateway(vertx, port, deployments, parts, ready, health);
+            return new Gateway(vertx, port, deployments, verticles, running.get(), parts, ready, health);
         }).recover(failure -> {
             deployments.forEach(vertx::undeploy);
             return parts.close(vertx).transform(closed -> Future.failedFuture(failure));
@@ -178,9 +205,8 @@ public final class Gateway {
      * rather than asking for 0.
      */
     private static Future<Integer> deploy(Vertx vertx, GatewayRuntime runtime, int port, int instances,
-            List<String> deployments) {
+            List<String> deployments, List<GatewayVerticle> created) {
         int listenOn = port == 0 && instances > 1 ? freePort() : port;
-        List<GatewayVerticle> created = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
                     GatewayVerticle verticle = new GatewayVerticle(runtime, listenOn);
                     created.add(verticle);
@@ -194,6 +220,58 @@ public final class Gateway {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Serves {@code read} (a validated gateway.yaml) from the next call on, on every event loop,
+     * but for what needs a restart ({@link ReloadPlan}); calls under way finish on the config
+     * they started with. Fails with {@link ConfigException} (nothing changed) when the file
+     * cannot be served: the routing rules in use must still fit its tiers and models.
+     *
+     * @param by who asked, for the audit
+     */
+    public synchronized Future<ReloadReport> reload(GatewayConfig read, String by) {
+        ReloadPlan plan;
+        try {
+            plan = ReloadPlan.of(runtime.config(), read);
+            runtime.rules().checkTiers(plan.serve().tiers());
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        } catch (RulesException e) {
+            return Future.failedFuture(new ConfigException(e.problems().stream()
+                    .map(problem -> "tiers: the routing rules in use do not fit the new tiers and models: " + problem)
+                    .toList()));
+        }
+        GatewayConfig serve = plan.serve();
+        runtime.keys().replace(serve.keys());
+        health.reconfigure(serve);
+        parts.metrics.bind(new ProviderHealthGauges(health));
+        runtime.rules().retier(serve.tiers());
+        runtime.current().set(serve);
+        List<Future<Void>> applied = verticles.stream().map(verticle -> verticle.apply(serve)).toList();
+        ReloadReport report = plan.report();
+        ObjectNode detail = Json.MAPPER.createObjectNode();
+        report.changed().forEach(detail.putArray("changed")::add);
+        ArrayNode restart = detail.putArray("needs_restart");
+        report.needsRestart().forEach(restart::add);
+        runtime.audit().log().append(AuditEntry.admin(runtime.clock().millis(), "config.reload", by, null, detail.toString()));
+        LOG.info("config reloaded by {}: changed {}{}", by, report.changed(),
+                report.needsRestart().isEmpty() ? "" : "; kept until a restart: " + report.needsRestart());
+        return Future.all(applied).map(report);
+    }
+
+    /**
+     * Lets {@code POST /admin/config/reload} (and {@link #reloadFile(String)}) read {@code file}
+     * again with {@code env} for its {@code ${VAR}} references.
+     */
+    public void reloadsFrom(Path file, Map<String, String> env) {
+        runtime.reloads().use(by -> vertx.<GatewayConfig>executeBlocking(() -> ConfigLoader.load(file, env), false)
+                .compose(read -> reload(read, by)));
+    }
+
+    /** Reads the file given to {@link #reloadsFrom} again and applies it (SIGHUP). */
+    public Future<ReloadReport> reloadFile(String by) {
+        return runtime.reloads().reload(by);
     }
 
     /** The health breakers of every target, shared by all server instances; read {@link ProviderHealth#snapshot()}. */

@@ -14,11 +14,16 @@ import dev.loopgate.gateway.tokens.TokenEstimator;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
-/** What every event loop's share of the gateway uses in common; all of it thread-safe. */
+/**
+ * What every event loop's share of the gateway uses in common; all of it thread-safe.
+ * {@code current} is the config calls are served with, replaced as a whole by a reload.
+ */
 record GatewayRuntime(
-        GatewayConfig config,
+        AtomicReference<GatewayConfig> current,
+        ConfigReloads reloads,
         ApiKeyRegistry keys,
         RulesService rules,
         TokenEstimator tokens,
@@ -34,4 +39,8 @@ record GatewayRuntime(
         BodyBytesInFlight bodies,
         Clock clock,
         BooleanSupplier ready) {
+
+    GatewayConfig config() {
+        return current.get();
+    }
 }

@@ -27,6 +27,7 @@ import dev.loopgate.gateway.pipeline.RouteStage;
 import dev.loopgate.gateway.pipeline.SettleStage;
 import dev.loopgate.gateway.provider.Providers;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
@@ -37,22 +38,33 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's share of the gateway: its own HTTP server (the port is shared by
- * every instance), its own upstream connection pools, and the pipeline over them.
+ * every instance), its own upstream connection pools, and the pipeline over them. The pools,
+ * pipeline and routes are built from one config; a reload builds them again from the new one
+ * and swaps them in for the next request, while calls under way finish on the old ones.
  */
 final class GatewayVerticle extends VerticleBase {
     private static final int CLIENT_IDLE_TIMEOUT_SECONDS = 300;
     /** How long calls in flight may take to finish once the gateway is told to stop. */
     private static final long SHUTDOWN_GRACE_SECONDS = 25;
 
+    /** How long calls on a config replaced by a reload may go on before its upstream connections close. */
+    static final Duration RETIRED_CALLS_GRACE = Duration.ofMinutes(15);
+
     private final GatewayRuntime runtime;
     private final int port;
-    private Providers providers;
+    /** What requests are served with; written on this verticle's event loop only. */
+    private volatile Served served;
     private HttpServer server;
+
+    /** The upstream pools and the routes over them, built from one config. */
+    private record Served(Providers providers, Router router) {
+    }
 
     GatewayVerticle(GatewayRuntime runtime, int port) {
         this.runtime = runtime;
@@ -61,8 +73,44 @@ final class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        providers = Providers.create(vertx, runtime.config().providers(), runtime.simulatedUrls());
-        GatewayConfig config = runtime.config();
+        served = serve(runtime.config());
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(runtime.config().server().host())
+                .setPort(port)
+                .setTcpNoDelay(true)
+                .setCompressionSupported(false)
+                // HTTP/1 only: with h2c on, Vert.x reads a connection's first bytes before it is set up,
+                // and its first head would pass before the client deadlines are in place
+                .setHttp2ClearTextEnabled(false)
+                .setIdleTimeout(CLIENT_IDLE_TIMEOUT_SECONDS);
+        server = vertx.createHttpServer(options)
+                .connectionHandler(runtime.connections()::accept)
+                .invalidRequestHandler(ErrorResponses::invalidRequest)
+                .requestHandler(request -> served.router().handle(request));
+        return server.listen();
+    }
+
+    /**
+     * Serves {@code config} from the next request on; the old pools are shut down once their
+     * calls are done (or after {@link #RETIRED_CALLS_GRACE}). Runs on this verticle's event loop.
+     */
+    Future<Void> apply(GatewayConfig config) {
+        Promise<Void> applied = Promise.promise();
+        context.runOnContext(ignored -> {
+            try {
+                Served retired = served;
+                served = serve(config);
+                retired.providers().shutdown(RETIRED_CALLS_GRACE);
+                applied.complete();
+            } catch (RuntimeException e) {
+                applied.fail(e);
+            }
+        });
+        return applied.future();
+    }
+
+    private Served serve(GatewayConfig config) {
+        Providers providers = Providers.create(vertx, config.providers(), runtime.simulatedUrls());
         BudgetLedger ledger = runtime.budgets().ledger();
         BudgetStore store = runtime.budgetStore();
         Pipeline pipeline = new Pipeline(List.of(
@@ -84,34 +132,22 @@ final class GatewayVerticle extends VerticleBase {
                 new SettleStage(runtime.tokens(), store, ledger, config.breakers(), runtime.notifier(), runtime.clock()),
                 new ForwardStage(vertx, providers, config, runtime.health(),
                         RetryPolicy.withRandomJitter(runtime.clock()))));
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(runtime.config().server().host())
-                .setPort(port)
-                .setTcpNoDelay(true)
-                .setCompressionSupported(false)
-                // HTTP/1 only: with h2c on, Vert.x reads a connection's first bytes before it is set up,
-                // and its first head would pass before the client deadlines are in place
-                .setHttp2ClearTextEnabled(false)
-                .setIdleTimeout(CLIENT_IDLE_TIMEOUT_SECONDS);
-        server = vertx.createHttpServer(options)
-                .connectionHandler(runtime.connections()::accept)
-                .invalidRequestHandler(ErrorResponses::invalidRequest)
-                .requestHandler(router(pipeline));
-        return server.listen();
+        return new Served(providers, router(config, providers, pipeline));
     }
 
     @Override
     public Future<?> stop() {
-        return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS).eventually(() -> providers.close());
+        return server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS)
+                .eventually(() -> served.providers().shutdown(Duration.ZERO));
     }
 
     int actualPort() {
         return server.actualPort();
     }
 
-    private Router router(Pipeline pipeline) {
+    private Router router(GatewayConfig config, Providers providers, Pipeline pipeline) {
         Router router = Router.router(vertx);
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(runtime.config().server().maxBodyBytes());
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(config.server().maxBodyBytes());
         for (Endpoint endpoint : Endpoint.values()) {
             ProxyHandler proxy = new ProxyHandler(endpoint, pipeline);
             String path = "/v1" + endpoint.upstreamPath();
@@ -119,25 +155,26 @@ final class GatewayVerticle extends VerticleBase {
             router.post(path).handler(new KeyBeforeBody(runtime.keys(), proxy)).handler(runtime.bodies());
             router.post(path).handler(body).handler(proxy);
         }
-        CountTokensHandler countTokens = new CountTokensHandler(vertx, runtime.keys(), runtime.config(), providers,
+        CountTokensHandler countTokens = new CountTokensHandler(vertx, runtime.keys(), config, providers,
                 runtime.tokens());
         router.post("/v1/messages/count_tokens").handler(new KeyBeforeBody(runtime.keys(), countTokens))
                 .handler(runtime.bodies());
         router.post("/v1/messages/count_tokens").handler(body).handler(countTokens);
         new ResponsesRoutes(runtime.keys(), runtime.budgetStore(), runtime.budgets().responses()).mount(router);
-        router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), runtime.config()));
+        router.get("/v1/models").handler(new ModelsHandler(runtime.keys(), config));
         router.route("/admin/*").handler(RoleAuth.admin(runtime.keys()));
         RoleAuth reports = RoleAuth.reports(runtime.keys());
         new ReportsRoutes(runtime.audit().store(), runtime.clock()).mount(router, reports);
-        new BudgetsReportRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets())
+        new BudgetsReportRoutes(runtime.budgetStore(), runtime.budgets().ledger(), config.budgets())
                 .mount(router, reports);
         new ConsoleRoutes(runtime.keys()).mount(router);
-        new RulesAdminRoutes(runtime.rules(), runtime.config(), runtime.tokens(), runtime.audit().store(), runtime.clock())
+        new RulesAdminRoutes(runtime.rules(), config, runtime.tokens(), runtime.audit().store(), runtime.clock())
                 .mount(router);
-        new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.config().budgets(),
+        new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), config.budgets(),
                 runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
-        new ProvidersAdminRoutes(runtime.config(), runtime.health()).mount(router);
-        MetricsConfig metrics = runtime.config().server().metrics();
+        new ProvidersAdminRoutes(config, runtime.health()).mount(router);
+        new ConfigAdminRoutes(runtime.reloads()).mount(router);
+        MetricsConfig metrics = config.server().metrics();
         if (metrics.enabled()) {
             Route scrape = router.get("/metrics");
             if (metrics.requireKey()) {
@@ -151,7 +188,7 @@ final class GatewayVerticle extends VerticleBase {
         router.errorHandler(404, error(ErrorCode.NOT_FOUND, "Unknown path."));
         router.errorHandler(405, error(ErrorCode.METHOD_NOT_ALLOWED, "This path does not accept that method."));
         router.errorHandler(413, error(ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the "
-                + runtime.config().server().maxBodyBytes() + " bytes this gateway accepts."));
+                + config.server().maxBodyBytes() + " bytes this gateway accepts."));
         router.errorHandler(400, error(ErrorCode.INVALID_REQUEST, "The request could not be read."));
         router.errorHandler(417, error(ErrorCode.EXPECTATION_FAILED, "Only 'Expect: 100-continue' is understood."));
         // Vert.x's body reader fails a body it could not read (bad chunk framing, a connection cut) with status 200

@@ -11,6 +11,7 @@ import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.gateway.wire.MessagesToChat;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -98,7 +99,7 @@ public final class OpenAiAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Future<Void> close() {
-        return http.close();
+    public Future<Void> shutdown(Duration grace) {
+        return http.shutdown(grace);
     }
 }

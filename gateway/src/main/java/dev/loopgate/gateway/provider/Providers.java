@@ -4,6 +4,7 @@ import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.ProviderType;
 import dev.loopgate.gateway.provider.anthropic.AnthropicAdapter;
 import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
@@ -60,8 +61,9 @@ public final class Providers {
         return speaking instanceof AnthropicAdapter anthropic ? Optional.of(anthropic) : Optional.empty();
     }
 
-    public Future<Void> close() {
-        List<Future<Void>> closing = adapters.values().stream().map(ProviderAdapter::close).toList();
+    /** See {@link ProviderAdapter#shutdown}. */
+    public Future<Void> shutdown(Duration grace) {
+        List<Future<Void>> closing = adapters.values().stream().map(adapter -> adapter.shutdown(grace)).toList();
         return Future.join(closing).mapEmpty();
     }
 }

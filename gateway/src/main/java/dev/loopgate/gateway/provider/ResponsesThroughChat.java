@@ -7,6 +7,7 @@ import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.wire.ChatToResponses;
 import dev.loopgate.gateway.wire.ResponsesToChat;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -78,7 +79,7 @@ public final class ResponsesThroughChat implements ProviderAdapter {
     }
 
     @Override
-    public Future<Void> close() {
-        return adapter.close();
+    public Future<Void> shutdown(Duration grace) {
+        return adapter.shutdown(grace);
     }
 }

@@ -21,8 +21,10 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import javax.net.ssl.SSLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * The HTTP side of one provider, whatever its wire format: a pooled keep-alive client, the
@@ -132,8 +134,8 @@ public final class UpstreamClient {
         return answer.future();
     }
 
-    public Future<Void> close() {
-        return client.close();
+    public Future<Void> shutdown(Duration grace) {
+        return client.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Netty's connect timeout, or Vert.x's when no pooled connection came free in time. */

@@ -37,4 +37,12 @@ public final class ActiveRules {
         } while (!current.compareAndSet(seen, next));
         return true;
     }
+
+    /**
+     * Makes {@code recompiled} current if it is the same version as {@code was} (the current
+     * one, compiled again for new tiers); false when a newer version came in between.
+     */
+    public boolean recompiled(Version was, Version recompiled) {
+        return was.number() == recompiled.number() && current.compareAndSet(was, recompiled);
+    }
 }

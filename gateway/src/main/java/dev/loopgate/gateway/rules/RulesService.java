@@ -29,7 +29,7 @@ public final class RulesService {
     static final String CONFIG_AUTHOR = "gateway.yaml";
 
     private final RulesStore store;
-    private final TierTable tiers;
+    private volatile TierTable tiers;
     private final ActiveRules active;
     private final AuditLog audit;
     private final Clock clock;
@@ -68,6 +68,25 @@ public final class RulesService {
 
     public TierTable tiers() {
         return tiers;
+    }
+
+    /** Throws {@link RulesException} when the rules in use would not fit {@code next} tiers and models. */
+    public void checkTiers(TierTable next) {
+        RuleSet.compile(active.current().rules().document(), next);
+    }
+
+    /**
+     * Routes by the same rules version, compiled against {@code next} tiers and models (a config
+     * reload); check it with {@link #checkTiers} first.
+     */
+    public synchronized void retier(TierTable next) {
+        ActiveRules.Version current = active.current();
+        tiers = next;
+        // a version published meanwhile was compiled against the old tiers: it is compiled again too
+        while (!active.recompiled(current, new ActiveRules.Version(current.number(),
+                RuleSet.compile(current.rules().document(), next)))) {
+            current = active.current();
+        }
     }
 
     /** Checks rules text (YAML or JSON) against this gateway's tiers and models. */

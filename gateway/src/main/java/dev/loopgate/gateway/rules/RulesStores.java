@@ -1,5 +1,6 @@
 package dev.loopgate.gateway.rules;
 
+import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.rules.store.InMemoryRulesStore;
 import dev.loopgate.gateway.rules.store.RedisRulesStore;
@@ -11,9 +12,10 @@ public final class RulesStores {
     private RulesStores() {
     }
 
-    public static RulesStore forConfig(Vertx vertx, GatewayConfig config) {
+    /** @param redis the gateway's Redis client when {@code config} names one, else null */
+    public static RulesStore forConfig(Vertx vertx, GatewayConfig config, RedisLink redis) {
         return config.redis()
-                .<RulesStore>map(redis -> new RedisRulesStore(vertx, redis.url(), redis.namespace()))
+                .<RulesStore>map(found -> new RedisRulesStore(vertx, redis, found.namespace()))
                 .orElseGet(() -> new InMemoryRulesStore(vertx));
     }
 }

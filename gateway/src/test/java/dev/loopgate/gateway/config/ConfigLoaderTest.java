@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
-import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.budgets.ledger.BreakerSettings;
 import dev.loopgate.budgets.ledger.BudgetLimits;
 import dev.loopgate.budgets.ledger.Period;
 import dev.loopgate.budgets.ratelimit.RateLimits;
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.rules.Glob;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.TierTable;
@@ -32,6 +33,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,11 +99,41 @@ class ConfigLoaderTest {
     Path dir;
 
     @Test
+    void redisIsOneNodeACLusterOrASentinelWithCredentialsFromTheEnvironment() {
+        String providers = DESIGN_EXAMPLE.substring(DESIGN_EXAMPLE.indexOf("audit:"));
+        GatewayConfig cluster = ConfigLoader.parse("""
+                redis:
+                  cluster: { nodes: ["redis://10.0.0.1:6379", "rediss://10.0.0.2:6379"] }
+                  user: loopgate
+                  password: "${REDIS_PASSWORD}"
+                  namespace: prod
+                """ + providers, withEnv("REDIS_PASSWORD", "s3cret"));
+        RedisConfig redis = cluster.redis().orElseThrow();
+        assertEquals(RedisEndpoint.cluster(List.of("redis://10.0.0.1:6379", "rediss://10.0.0.2:6379"))
+                .withCredentials("loopgate", "s3cret"), redis.endpoint());
+        assertEquals("prod", redis.namespace());
+        assertFalse(redis.toString().contains("s3cret"), redis.toString());
+
+        GatewayConfig sentinel = ConfigLoader.parse("""
+                redis:
+                  sentinel: { master: main, nodes: ["redis://s1:26379", "redis://s2:26379"] }
+                """ + providers, ENV);
+        assertEquals(RedisEndpoint.sentinel("main", List.of("redis://s1:26379", "redis://s2:26379")),
+                sentinel.redis().orElseThrow().endpoint());
+    }
+
+    private static Map<String, String> withEnv(String name, String value) {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put(name, value);
+        return env;
+    }
+
+    @Test
     void designExampleBecomesTheExpectedRecords() {
         GatewayConfig config = ConfigLoader.parse(DESIGN_EXAMPLE, ENV);
 
         assertEquals(new ServerConfig("0.0.0.0", 8080, 4_194_304, ClientLimits.defaults(4_194_304), MetricsConfig.DEFAULTS), config.server());
-        assertEquals(Optional.of(new RedisConfig("redis://127.0.0.1:6379", RedisConfig.DEFAULT_NAMESPACE)), config.redis());
+        assertEquals(Optional.of(new RedisConfig(RedisEndpoint.single("redis://127.0.0.1:6379"), RedisConfig.DEFAULT_NAMESPACE)), config.redis());
         assertEquals("jdbc:sqlite:./data/audit.db", config.audit().url());
 
         assertEquals(Set.of("openai", "anthropic", "local"), config.providers().keySet());

@@ -3,6 +3,10 @@ package dev.loopgate.gateway.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.loopgate.budgets.redis.RedisEndpoint;
 import dev.loopgate.rules.DefaultRules;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,8 +31,22 @@ class ShippedConfigsTest {
                 "OPENAI_API_KEY", "sk-test", "BUILD_BOT_KEY", DUMMY_KEY, "LOOPGATE_ADMIN_KEY", DUMMY_KEY + "-admin",
                 "POSTGRES_PASSWORD", "secret"));
         assertEquals("mid", config.tiers().defaultTier());
-        assertEquals("redis://redis:6379", config.redis().orElseThrow().url());
+        assertEquals(List.of("redis://redis:6379"), config.redis().orElseThrow().endpoint().nodes());
         assertTrue(config.audit().url().startsWith("jdbc:postgresql:"));
+    }
+
+    @Test
+    void kubernetesConfigMapHoldsAValidSentinelConfig() throws IOException {
+        JsonNode configMap = new ObjectMapper(new YAMLFactory())
+                .readValues(new YAMLFactory().createParser(Path.of("..", "docker", "k8s", "loopgate.yaml").toFile()),
+                        JsonNode.class)
+                .readAll().stream().filter(doc -> "ConfigMap".equals(doc.path("kind").asText())).findFirst().orElseThrow();
+        GatewayConfig config = ConfigLoader.parse(configMap.path("data").path("gateway.yaml").asText(), Map.of(
+                "OPENAI_API_KEY", "sk-test", "BUILD_BOT_KEY", DUMMY_KEY, "LOOPGATE_ADMIN_KEY", DUMMY_KEY + "-admin",
+                "POSTGRES_PASSWORD", "secret", "REDIS_PASSWORD", "secret"));
+        RedisEndpoint redis = config.redis().orElseThrow().endpoint();
+        assertEquals(RedisEndpoint.Kind.SENTINEL, redis.kind());
+        assertEquals("loopgate", redis.master());
     }
 
     @Test

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.budgets.testkit.TestRedis;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
-import dev.loopgate.gateway.testing.RedisNamespace;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import java.io.BufferedReader;
@@ -68,7 +68,7 @@ class AdmissionTest {
         if (gateway != null) {
             gateway.close();
         }
-        RedisNamespace.delete(REDIS_URL, NAMESPACE);
+        TestRedis.single().deleteNamespace(NAMESPACE);
     }
 
     @Test

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.budgets.testkit.TestRedis;
 import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
-import dev.loopgate.gateway.testing.RedisNamespace;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import io.vertx.core.http.HttpHeaders;
@@ -90,7 +90,7 @@ class BudgetConcurrencyTest {
                 gateway.close();
             }
         }
-        RedisNamespace.delete(REDIS_URL, NAMESPACE);
+        TestRedis.single().deleteNamespace(NAMESPACE);
     }
 
     @Test

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.idempotency.IdempotencyClaim;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.IdempotencyStores;
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -40,21 +40,21 @@ class IdempotencyCrashTest {
     static final GatewayHarness gateway = GatewayHarness.perClass(GatewayHarness.STANDARD
             + "redis: { url: \"" + REDIS_URL + "\", namespace: " + NAMESPACE + " }\n", "primary");
 
-    static RedisClient client;
+    static RedisLink link;
     /** The replica that crashed: same Redis namespace and lease as every replica, a claim it will never end. */
     static IdempotencyStore crashedReplica;
 
     @BeforeAll
     static void connect() throws Exception {
-        client = RedisClient.create();
-        crashedReplica = IdempotencyStores.redis(client, RedisURI.create(REDIS_URL), NAMESPACE,
+        link = RedisLink.create(RedisEndpoint.single(REDIS_URL));
+        crashedReplica = IdempotencyStores.redis(link, NAMESPACE,
                 IdempotencyStores.DEFAULT_TTL, IdempotencyStores.DEFAULT_LEASE).toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     @AfterAll
     static void disconnect() {
         crashedReplica.close();
-        client.shutdown();
+        link.shutdown();
     }
 
     @Test

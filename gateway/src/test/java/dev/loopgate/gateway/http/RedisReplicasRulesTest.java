@@ -3,9 +3,9 @@ package dev.loopgate.gateway.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.testkit.TestRedis;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
-import dev.loopgate.gateway.testing.RedisNamespace;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,7 +35,7 @@ class RedisReplicasRulesTest {
 
     @AfterAll
     static void deleteKeys() {
-        RedisNamespace.delete(REDIS_URL, NAMESPACE);
+        TestRedis.single().deleteNamespace(NAMESPACE);
     }
 
     @Test

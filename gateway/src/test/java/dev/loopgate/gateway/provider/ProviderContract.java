@@ -20,12 +20,12 @@ import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.SimulatedOptions;
 import dev.loopgate.gateway.config.Timeouts;
 import dev.loopgate.gateway.testing.Fixtures;
-import dev.loopgate.gateway.wire.AnthropicUsage;
-import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.gateway.testing.Poll;
 import dev.loopgate.gateway.testing.ReceivedRequest;
 import dev.loopgate.gateway.testing.TestUpstream;
 import dev.loopgate.gateway.testing.UpstreamAnswer;
+import dev.loopgate.gateway.wire.AnthropicUsage;
+import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -154,8 +154,8 @@ public abstract class ProviderContract {
 
     @AfterAll
     void stopUpstreamAndAdapters() {
-        await(providers.close());
-        await(impatient.close());
+        await(providers.shutdown(Duration.ZERO));
+        await(impatient.shutdown(Duration.ZERO));
         upstream.close();
         await(vertx.close());
     }

@@ -94,6 +94,8 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
     private Path auditDir;
     private Clock clock = Clock.systemUTC();
     private final Map<String, String> extraEnv = new HashMap<>();
+    private final Map<String, String> env = new HashMap<>();
+    private String configText;
 
     private GatewayHarness(String yaml, String... upstreamNames) {
         this.yaml = yaml;
@@ -150,7 +152,6 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
     private void start() {
         vertx = Vertx.vertx();
         try {
-            Map<String, String> env = new HashMap<>();
             env.put("LOOP_KEY", LOOP_KEY);
             env.put("BUILD_KEY", BUILD_KEY);
             env.put("SOLO_KEY", SOLO_KEY);
@@ -166,7 +167,8 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
                 env.put(variable + "_API_KEY", apiKeyOf(name));
             }
             auditDir = Files.createTempDirectory("loopgate-audit");
-            GatewayConfig config = ConfigLoader.parse(withAudit(yaml, auditDir), env);
+            configText = withAudit(yaml, auditDir);
+            GatewayConfig config = ConfigLoader.parse(configText, env);
             sink = new RecordingSink();
             gateway = await(Gateway.start(vertx, config, 1, sink, clock));
             client = vertx.createHttpClient(new HttpClientOptions()
@@ -188,6 +190,20 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
         }
         return yaml + "\naudit: { url: \"jdbc:sqlite:" + dir.resolve("audit.db") + "\", spool_dir: \""
                 + dir.resolve("spool") + "\" }\n";
+    }
+
+    /** The YAML the gateway started from, audit section included; with {@link #env()} it parses to the same config. */
+    public String configText() {
+        return configText;
+    }
+
+    /** The variables the YAML's {@code ${NAME}} references were read from. */
+    public Map<String, String> env() {
+        return Map.copyOf(env);
+    }
+
+    public Gateway gateway() {
+        return gateway;
     }
 
     /** The audit store file of this gateway. */

@@ -3,12 +3,11 @@ package dev.loopgate.budgets.idempotency.internal;
 import dev.loopgate.budgets.idempotency.IdempotencyClaim;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.StoredAnswer;
-import dev.loopgate.budgets.internal.LuaScript;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -48,7 +46,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final LuaScript RENEW = LuaScript.load(RedisIdempotencyStore.class, "renew_v1.lua");
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-    private final StatefulRedisConnection<String, byte[]> commands;
+    private final RedisConnection<String, byte[]> commands;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final IdempotencyKeys keys;
     private final byte[] ttlMillis;
@@ -59,7 +57,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private final Waiters waiters = new Waiters();
     private volatile boolean closed;
 
-    private RedisIdempotencyStore(StatefulRedisConnection<String, byte[]> commands,
+    private RedisIdempotencyStore(RedisConnection<String, byte[]> commands,
             StatefulRedisPubSubConnection<String, String> pubSub, IdempotencyKeys keys, Duration ttl, Duration lease,
             Duration firstPoll, Duration maxPoll) {
         this.commands = commands;
@@ -73,37 +71,33 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     /**
-     * Opens two connections on {@code client} (commands, and the "ended" subscription), closed by
-     * {@link #close()}; the client stays the caller's. Completes once subscribed; fails with the
+     * Opens two connections on {@code link} (commands, and the "ended" subscription), closed by
+     * {@link #close()}; the link stays the caller's. Completes once subscribed; fails with the
      * reason Redis cannot be used. Never blocks.
      *
      * @param namespace first part of every key, e.g. {@code lg}
      * @param ttl       how long an answer is kept
      * @param lease     how long a claim owns its slot without completing or abandoning
      */
-    public static CompletionStage<IdempotencyStore> connect(RedisClient client, RedisURI uri, String namespace,
+    public static CompletionStage<IdempotencyStore> connect(RedisLink link, String namespace,
             Duration ttl, Duration lease) {
-        return connect(client, uri, namespace, ttl, lease, FIRST_POLL, MAX_POLL);
+        return connect(link, namespace, ttl, lease, FIRST_POLL, MAX_POLL);
     }
 
     /** As above, looking again after {@code firstPoll}, doubling up to {@code maxPoll}, while waiting. */
-    static CompletionStage<IdempotencyStore> connect(RedisClient client, RedisURI uri, String namespace,
+    static CompletionStage<IdempotencyStore> connect(RedisLink link, String namespace,
             Duration ttl, Duration lease, Duration firstPoll, Duration maxPoll) {
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(link, "link");
         IdempotencyKeys keys = IdempotencyKeys.of(namespace);
         Arguments.checkTimes(ttl, lease);
-        CompletableFuture<StatefulRedisConnection<String, byte[]>> commands =
-                client.connectAsync(CODEC, uri).toCompletableFuture();
-        CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub =
-                client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture();
+        CompletableFuture<RedisConnection<String, byte[]>> commands = link.connect(CODEC);
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub = link.connectPubSub(StringCodec.UTF8);
         return commands.thenCombine(pubSub, (c, p) -> new RedisIdempotencyStore(c, p, keys, ttl, lease, firstPoll, maxPoll))
                 .thenCompose(RedisIdempotencyStore::subscribe)
                 .exceptionallyCompose(failure -> {
-                    commands.thenAccept(StatefulRedisConnection::closeAsync);
+                    commands.thenAccept(RedisConnection::closeAsync);
                     pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
-                    return CompletableFuture.failedFuture(new IllegalStateException("idempotency: cannot use Redis at "
-                            + uri.getHost() + ":" + uri.getPort() + ": " + message(failure), failure));
+                    return CompletableFuture.failedFuture(link.unusable("idempotency", failure));
                 });
     }
 
@@ -223,7 +217,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return waiters.count();
     }
 
-    /** Closes both connections (not the client); waiting claims fail. */
+    /** Closes both connections (not the link); waiting claims fail. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -235,17 +229,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         commands.closeAsync();
     }
 
-    private RedisAsyncCommands<String, byte[]> redis() {
-        return commands.async();
+    private RedisClusterAsyncCommands<String, byte[]> redis() {
+        return commands.commands();
     }
 
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String message(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -5,7 +5,7 @@ import dev.loopgate.budgets.ledger.LedgerHistory;
 import dev.loopgate.budgets.ledger.LedgerRebuildingException;
 import dev.loopgate.budgets.ledger.LedgerSnapshot;
 import dev.loopgate.budgets.ledger.LoopHistory;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +41,7 @@ public final class LedgerEpoch {
     private static final String LOCK_TTL_MILLIS = Long.toString(TimeUnit.MINUTES.toMillis(2));
     private static final String RESTORED = "rebuilt from the audit store after Redis lost the ledger";
 
-    private final Scripts scripts;
-    private final RedisAsyncCommands<String, String> commands;
+    private final RedisClusterAsyncCommands<String, String> commands;
     private final RedisKeys keys;
     private final LedgerHistory history;
     private final Clock clock;
@@ -71,9 +70,8 @@ public final class LedgerEpoch {
         }
     }
 
-    public LedgerEpoch(Scripts scripts, RedisAsyncCommands<String, String> commands, RedisKeys keys,
+    public LedgerEpoch(RedisClusterAsyncCommands<String, String> commands, RedisKeys keys,
             LedgerHistory history, Clock clock) {
-        this.scripts = scripts;
         this.commands = commands;
         this.keys = keys;
         this.history = history;
@@ -119,7 +117,7 @@ public final class LedgerEpoch {
     }
 
     private void run(Check check) {
-        scripts.run(LedgerScript.EPOCH, markerKeys(), "check", owner, LOCK_TTL_MILLIS).whenComplete((reply, failure) -> {
+        LedgerScript.EPOCH.run(commands, markerKeys(), "check", owner, LOCK_TTL_MILLIS).whenComplete((reply, failure) -> {
             if (failure != null) {
                 check.epoch().completeExceptionally(failure);
             } else {
@@ -143,7 +141,7 @@ public final class LedgerEpoch {
                     if (failure == null) {
                         known(check, rebuilt);
                     } else {
-                        scripts.run(LedgerScript.EPOCH, markerKeys(), "release", owner, "");
+                        LedgerScript.EPOCH.run(commands, markerKeys(), "release", owner, "");
                         check.retryNanos = REBUILD_RETRY_NANOS;
                         check.epoch().completeExceptionally(failure);
                     }
@@ -166,7 +164,7 @@ public final class LedgerEpoch {
 
     /** Reads the marker without taking the lock; a missing or changed one makes the next operation check again. */
     private void recheck(Check verified) {
-        scripts.run(LedgerScript.EPOCH, markerKeys(), "peek", owner, "").whenComplete((reply, failure) -> {
+        LedgerScript.EPOCH.run(commands, markerKeys(), "peek", owner, "").whenComplete((reply, failure) -> {
             rechecking.set(false);
             if (failure != null) {
                 return;
@@ -188,7 +186,7 @@ public final class LedgerEpoch {
         String epoch = Ids.epoch();
         return history.read(now).toCompletableFuture()
                 .thenCompose(snapshot -> restore(snapshot, now)
-                        .thenCompose(restored -> scripts.run(LedgerScript.EPOCH, markerKeys(), "commit", owner, epoch))
+                        .thenCompose(restored -> LedgerScript.EPOCH.run(commands, markerKeys(), "commit", owner, epoch))
                         .thenApply(reply -> {
                             if (!"epoch".equals(reply.get(0))) {
                                 throw new IllegalStateException("budget ledger: the rebuild took longer than its lock");
@@ -211,7 +209,7 @@ public final class LedgerEpoch {
                     loop.pausedBy() == null ? "" : loop.pausedBy().breaker().name() + "|" + loop.pausedBy().atMillis()
                             + "|" + Codec.escape(loop.pausedBy().reason()),
                     loop.override() == null ? "" : Codec.override(loop.override()), RESTORED);
-            writes.add(scripts.run(LedgerScript.RESTORE, keys.loopKeys(loop.loopId()), args));
+            writes.add(LedgerScript.RESTORE.run(commands, keys.loopKeys(loop.loopId()), args));
         }
         if (!loopIds.isEmpty()) {
             writes.add(commands.sadd(keys.loops(), loopIds.toArray(String[]::new)).toCompletableFuture());

@@ -1,9 +1,10 @@
 package dev.loopgate.budgets.ledger.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.loopgate.budgets.redis.LuaScript;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /** The ledger's Lua scripts; the loop scripts start with {@code lib_v1.lua}. */
 public enum LedgerScript {
@@ -15,30 +16,26 @@ public enum LedgerScript {
     KEY("key_v1.lua", false),
     EPOCH("epoch_v1.lua", false);
 
-    private final String file;
-    private final String source;
+    private final LuaScript script;
 
     LedgerScript(String file, boolean withLibrary) {
-        this.file = file;
-        this.source = withLibrary ? read("lib_v1.lua") + "\n" + read(file) : read(file);
+        this.script = withLibrary ? LuaScript.concat(LedgerScript.class, "lib_v1.lua", file)
+                : LuaScript.load(LedgerScript.class, file);
     }
 
-    public String file() {
-        return file;
+    /** The script's reply: a list of Longs, Strings, nulls (Lua false) and lists. */
+    public CompletableFuture<List<Object>> run(RedisClusterAsyncCommands<String, String> redis, String[] keys,
+            String... args) {
+        return script.run(redis, ScriptOutputType.MULTI, keys, args);
     }
 
-    public String source() {
-        return source;
-    }
-
-    private static String read(String name) {
-        try (InputStream in = LedgerScript.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " next to " + LedgerScript.class.getName());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Caches every ledger script in Redis, so no call has to send one whole. */
+    public static CompletableFuture<Void> preloadAll(RedisClusterAsyncCommands<String, String> redis) {
+        LedgerScript[] all = values();
+        CompletableFuture<?>[] loads = new CompletableFuture<?>[all.length];
+        for (int i = 0; i < all.length; i++) {
+            loads[i] = all[i].script.preload(redis);
         }
+        return CompletableFuture.allOf(loads);
     }
 }

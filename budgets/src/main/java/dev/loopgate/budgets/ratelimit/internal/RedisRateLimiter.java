@@ -1,22 +1,19 @@
 package dev.loopgate.budgets.ratelimit.internal;
 
-import dev.loopgate.budgets.internal.LuaScript;
+import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.ratelimit.RateDecision;
 import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimits;
 import dev.loopgate.budgets.ratelimit.internal.BucketSpec.Owner;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -42,41 +39,31 @@ public final class RedisRateLimiter implements RateLimiter {
     private static final String TAKE = "take";
     private static final String GIVE = "give";
 
-    private final StatefulRedisConnection<String, String> connection;
+    private final RedisConnection<String, String> connection;
     private final RateLimitKeys keys;
     private final Clock clock;
     private volatile boolean closed;
 
-    private RedisRateLimiter(StatefulRedisConnection<String, String> connection, RateLimitKeys keys, Clock clock) {
+    private RedisRateLimiter(RedisConnection<String, String> connection, RateLimitKeys keys, Clock clock) {
         this.connection = connection;
         this.keys = keys;
         this.clock = clock;
     }
 
     /**
-     * Opens a connection of its own on {@code client} (closed by {@link #close()}; the client stays
+     * Opens a connection of its own on {@code link} (closed by {@link #close()}; the link stays
      * the caller's) and completes with the limiter once connected. Never blocks.
      *
      * @param namespace first part of every key, e.g. {@code lg}
      * @param clock     where refill time comes from
      */
-    public static CompletionStage<RateLimiter> connect(RedisClient client, RedisURI uri, String namespace,
-            Clock clock) {
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(uri, "uri");
+    public static CompletionStage<RateLimiter> connect(RedisLink link, String namespace, Clock clock) {
+        Objects.requireNonNull(link, "link");
         Objects.requireNonNull(clock, "clock");
         RateLimitKeys keys = RateLimitKeys.of(namespace);
-        return client.connectAsync(StringCodec.UTF8, uri)
+        return link.connect()
                 .thenApply(connection -> (RateLimiter) new RedisRateLimiter(connection, keys, clock))
-                .toCompletableFuture()
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(new IllegalStateException(
-                        "rate limits: cannot use Redis at " + uri.getHost() + ":" + uri.getPort() + ": "
-                                + describe(failure), failure)));
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("rate limits", failure)));
     }
 
     @Override
@@ -149,7 +136,7 @@ public final class RedisRateLimiter implements RateLimiter {
             args[3 + 2 * i] = Long.toString(take.bucket().capacity());
             args[4 + 2 * i] = Long.toString(take.amount());
         }
-        return BUCKETS.<List<Object>, String, String>run(connection.async(), ScriptOutputType.MULTI, bucketKeys, args)
+        return BUCKETS.<List<Object>, String, String>run(connection.commands(), ScriptOutputType.MULTI, bucketKeys, args)
                 .toCompletableFuture();
     }
 

@@ -1,6 +1,5 @@
 package dev.loopgate.budgets.idempotency.internal;
 
-import dev.loopgate.budgets.internal.LuaScript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,10 @@ import dev.loopgate.budgets.idempotency.IdempotencyClaim;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.IdempotencyStoreContract;
 import dev.loopgate.budgets.idempotency.IdempotencyStores;
+import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.testkit.Await;
 import dev.loopgate.budgets.testkit.FakeClock;
 import dev.loopgate.budgets.testkit.TestRedis;
@@ -24,25 +27,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The contract against a real Redis, each test in a namespace of its own; and what only sharing adds. */
 class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
-    private static TestRedis redis;
+    private final TestRedis redis = where();
     private String namespace;
 
-    @BeforeAll
-    static void connectToRedis() {
-        redis = TestRedis.connect();
-    }
-
-    @AfterAll
-    static void disconnectFromRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis this class runs on: the single node; subclasses run the same tests on a Cluster or through Sentinel. */
+    protected TestRedis where() {
+        return TestRedis.single();
     }
 
     @Override
@@ -50,7 +44,7 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
         if (namespace == null) {
             namespace = TestRedis.freshNamespace();
         }
-        return Await.result(IdempotencyStores.redis(redis.client(), TestRedis.uri(), namespace, ttl, lease));
+        return Await.result(IdempotencyStores.redis(redis.link(), namespace, ttl, lease));
     }
 
     /** Redis expires keys by its own clock: wait until every key of the namespace that short-lived is gone. */
@@ -87,9 +81,8 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
 
     @Test
     void aClaimOnOneReplicaWaitsForTheOwnerOnAnother() {
-        RedisClient otherClient = RedisClient.create(TestRedis.uri());
-        IdempotencyStore otherReplica = Await.result(
-                IdempotencyStores.redis(otherClient, TestRedis.uri(), namespace, TTL, LEASE));
+        RedisLink otherLink = redis.newLink();
+        IdempotencyStore otherReplica = Await.result(IdempotencyStores.redis(otherLink, namespace, TTL, LEASE));
         try {
             String token = own(SCOPE, BODY);
             CompletableFuture<IdempotencyClaim> duplicate =
@@ -102,14 +95,14 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
             assertEquals("from the first replica", text(replay(Await.result(duplicate))));
         } finally {
             otherReplica.close();
-            otherClient.shutdown();
+            otherLink.shutdown();
         }
     }
 
     /** With polling slower than the wait, only the "ended" message can wake the waiting claim. */
     @Test
     void aWaitingClaimIsWokenByTheEndedMessage() {
-        IdempotencyStore neverPolls = Await.result(RedisIdempotencyStore.connect(redis.client(), TestRedis.uri(),
+        IdempotencyStore neverPolls = Await.result(RedisIdempotencyStore.connect(redis.link(),
                 namespace, TTL, LEASE, Duration.ofMinutes(5), Duration.ofMinutes(5)));
         try {
             String token = own(SCOPE, BODY);
@@ -135,20 +128,22 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
     void aScriptRedisDoesNotKnowIsSentWhole() {
         String unique = "-- " + UUID.randomUUID() + "\nreturn ARGV[1]";
         LuaScript script = LuaScript.of("test.lua", unique);
-        RedisClient client = redis.client();
-        try (StatefulRedisConnection<String, byte[]> connection =
-                client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE))) {
-            byte[] reply = Await.result(script.<byte[], String, byte[]>run(connection.async(), ScriptOutputType.VALUE, new String[0],
-                    "echo".getBytes(StandardCharsets.UTF_8)));
+        RedisConnection<String, byte[]> connection =
+                Await.result(redis.link().connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE)));
+        try {
+            byte[] reply = Await.result(script.<byte[], String, byte[]>run(connection.commands(), ScriptOutputType.VALUE,
+                    new String[0], "echo".getBytes(StandardCharsets.UTF_8)));
             assertEquals("echo", new String(reply, StandardCharsets.UTF_8));
+        } finally {
+            connection.closeAsync();
         }
     }
 
     @Test
     void anUnreachableRedisFailsWithTheReason() {
-        RedisURI nowhere = RedisURI.create("redis://127.0.0.1:1");
-        nowhere.setTimeout(Duration.ofSeconds(2));
-        Throwable failure = Await.failure(IdempotencyStores.redis(redis.client(), nowhere, "lgtest", TTL, LEASE));
+        RedisLink nowhere = RedisLink.create(RedisEndpoint.single("redis://127.0.0.1:1"));
+        Throwable failure = Await.failure(IdempotencyStores.redis(nowhere, "lgtest", TTL, LEASE));
+        nowhere.shutdown();
         assertTrue(failure.getMessage().startsWith("idempotency: cannot use Redis at 127.0.0.1:1"),
                 failure.getMessage());
     }

@@ -8,6 +8,8 @@ import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimiterContract;
 import dev.loopgate.budgets.ratelimit.RateLimiters;
 import dev.loopgate.budgets.ratelimit.RateLimits;
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.testkit.Await;
 import dev.loopgate.budgets.testkit.FakeClock;
 import dev.loopgate.budgets.testkit.TestRedis;
@@ -19,31 +21,22 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The contract against a real Redis, each test in a namespace of its own; and what only sharing adds. */
 class RedisRateLimiterTest extends RateLimiterContract {
-    private static TestRedis redis;
+    private final TestRedis redis = where();
     private String namespace;
 
-    @BeforeAll
-    static void connectToRedis() {
-        redis = TestRedis.connect();
-    }
-
-    @AfterAll
-    static void disconnectFromRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis this class runs on: the single node; subclasses run the same tests on a Cluster or through Sentinel. */
+    protected TestRedis where() {
+        return TestRedis.single();
     }
 
     @Override
     protected RateLimiter newLimiter(FakeClock clock) {
         namespace = TestRedis.freshNamespace();
-        return Await.result(RateLimiters.redis(redis.client(), TestRedis.uri(), namespace, clock));
+        return Await.result(RateLimiters.redis(redis.link(), namespace, clock));
     }
 
     @Override
@@ -54,8 +47,8 @@ class RedisRateLimiterTest extends RateLimiterContract {
     /** The "limits that leak across replicas" bug: each replica must not get a limit of its own. */
     @Test
     void twoReplicasShareOneLimit() {
-        RedisClient otherClient = RedisClient.create(TestRedis.uri());
-        RateLimiter otherReplica = Await.result(RateLimiters.redis(otherClient, TestRedis.uri(), namespace, clock));
+        RedisLink otherLink = redis.newLink();
+        RateLimiter otherReplica = Await.result(RateLimiters.redis(otherLink, namespace, clock));
         try {
             RateLimits tenPerMinute = new RateLimits(10, 0);
             int allowed = 0;
@@ -79,7 +72,7 @@ class RedisRateLimiterTest extends RateLimiterContract {
                     "concurrent calls through two replicas pass the limit once");
         } finally {
             otherReplica.close();
-            otherClient.shutdown();
+            otherLink.shutdown();
         }
     }
 
@@ -98,9 +91,9 @@ class RedisRateLimiterTest extends RateLimiterContract {
 
     @Test
     void anUnreachableRedisFailsWithTheReason() {
-        RedisURI nowhere = RedisURI.create("redis://127.0.0.1:1");
-        nowhere.setTimeout(Duration.ofSeconds(2));
-        Throwable failure = Await.failure(RateLimiters.redis(redis.client(), nowhere, "lgtest", clock));
+        RedisLink nowhere = RedisLink.create(RedisEndpoint.single("redis://127.0.0.1:1"));
+        Throwable failure = Await.failure(RateLimiters.redis(nowhere, "lgtest", clock));
+        nowhere.shutdown();
         assertTrue(failure.getMessage().startsWith("rate limits: cannot use Redis at 127.0.0.1:1"),
                 failure.getMessage());
     }

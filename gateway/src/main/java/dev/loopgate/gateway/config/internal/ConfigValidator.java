@@ -2,8 +2,9 @@ package dev.loopgate.gateway.config.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.ModelPrice;
-import dev.loopgate.gateway.auth.Role;
+import dev.loopgate.budgets.redis.RedisEndpoint;
 import dev.loopgate.budgets.responses.ResponseStores;
+import dev.loopgate.gateway.auth.Role;
 import dev.loopgate.gateway.config.AuditConfig;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
@@ -11,18 +12,18 @@ import dev.loopgate.gateway.config.ClientLimits;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.HealthConfig;
 import dev.loopgate.gateway.config.KeyConfig;
+import dev.loopgate.gateway.config.MetricsConfig;
 import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.config.ProviderConfig;
-import dev.loopgate.gateway.config.MetricsConfig;
 import dev.loopgate.gateway.config.RedisConfig;
 import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ServerConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawAuditConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawKeyConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawMetricsConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawModelConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawRedisConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawServerConfig;
-import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawAuditConfig;
 import dev.loopgate.rules.DefaultRules;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.RulesException;
@@ -49,6 +50,7 @@ final class ConfigValidator {
     static final String DEFAULT_TIER = "mid";
     private static final int MAX_PORT = 65_535;
     private static final int MAX_NAMESPACE_LENGTH = 32;
+    private static final List<String> REDIS_SCHEMES = List.of("redis://", "rediss://");
     /** The tiers the default rule pack routes between; other tier names get no default rules. */
     private static final List<String> DEFAULT_PACK_TIERS = List.of("frontier", "mid", "light");
     /** Far above any real price; keeps every cost in range of a long count of nano-dollars. */
@@ -177,14 +179,54 @@ final class ConfigValidator {
         if (raw == null) {
             return Optional.empty();
         }
-        Optional<String> url = url(raw.url(), "redis", List.of("redis://", "rediss://"));
         String namespace = raw.namespace() == null ? RedisConfig.DEFAULT_NAMESPACE : raw.namespace();
         if (!isNamespace(namespace)) {
             problems.add("redis.namespace", "must be 1-" + MAX_NAMESPACE_LENGTH
                     + " characters of lower-case letters, digits, - and _, got '" + namespace + "'");
             return Optional.empty();
         }
-        return url.map(u -> new RedisConfig(u, namespace));
+        int kinds = (raw.url() != null ? 1 : 0) + (raw.cluster() != null ? 1 : 0) + (raw.sentinel() != null ? 1 : 0);
+        if (kinds != 1) {
+            problems.add("redis", kinds == 0 ? "needs url (one node), cluster: { nodes } or sentinel: { master, nodes }"
+                    : "give only one of url, cluster and sentinel");
+            return Optional.empty();
+        }
+        Optional<RedisEndpoint> endpoint;
+        if (raw.url() != null) {
+            endpoint = url(raw.url(), "redis", REDIS_SCHEMES).map(RedisEndpoint::single);
+        } else if (raw.cluster() != null) {
+            endpoint = redisNodes(raw.cluster().nodes(), "redis.cluster.nodes").map(RedisEndpoint::cluster);
+        } else {
+            String master = raw.sentinel().master();
+            if (master == null || master.isBlank()) {
+                problems.add("redis.sentinel.master", "required: the name the Sentinels monitor the master by");
+            }
+            endpoint = redisNodes(raw.sentinel().nodes(), "redis.sentinel.nodes")
+                    .filter(nodes -> master != null && !master.isBlank())
+                    .map(nodes -> RedisEndpoint.sentinel(master, nodes));
+        }
+        if (raw.user() != null && raw.password() == null) {
+            problems.add("redis.user", "needs redis.password too");
+        }
+        return endpoint.map(found -> found.withCredentials(raw.user(), raw.password()))
+                .map(found -> new RedisConfig(found, namespace));
+    }
+
+    private Optional<List<String>> redisNodes(List<String> nodes, String path) {
+        if (nodes == null || nodes.isEmpty()) {
+            problems.add(path, "required: at least one redis://host:port");
+            return Optional.empty();
+        }
+        boolean ok = true;
+        for (int i = 0; i < nodes.size(); i++) {
+            String node = nodes.get(i);
+            if (node == null || REDIS_SCHEMES.stream().noneMatch(node::startsWith)) {
+                problems.add(path + "[" + i + "]", "must start with " + String.join(" or ", REDIS_SCHEMES) + ", got '"
+                        + node + "'");
+                ok = false;
+            }
+        }
+        return ok ? Optional.of(nodes) : Optional.empty();
     }
 
     private static boolean isNamespace(String namespace) {

@@ -43,8 +43,17 @@ record RawGatewayConfig(
     record RawMetricsConfig(Boolean enabled, Boolean requireKey) {
     }
 
-    /** {@code redis:}: a connection URL and the prefix of every key. */
-    record RawRedisConfig(String url, String namespace) {
+    /** {@code redis:}: one of a single node's URL, a cluster or a Sentinel; credentials; the prefix of every key. */
+    record RawRedisConfig(String url, RawRedisCluster cluster, RawRedisSentinel sentinel, String user, String password,
+            String namespace) {
+    }
+
+    /** {@code redis.cluster:}. */
+    record RawRedisCluster(List<String> nodes) {
+    }
+
+    /** {@code redis.sentinel:}. */
+    record RawRedisSentinel(String master, List<String> nodes) {
     }
 
     /** {@code audit:}. */

@@ -16,6 +16,7 @@ import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.provider.WholeBody;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -127,7 +128,7 @@ public final class AnthropicAdapter implements ProviderAdapter {
     }
 
     @Override
-    public Future<Void> close() {
-        return http.close();
+    public Future<Void> shutdown(Duration grace) {
+        return http.shutdown(grace);
     }
 }

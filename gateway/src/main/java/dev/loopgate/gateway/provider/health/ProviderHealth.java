@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The health breakers of every provider+model target of one gateway, shared by all its
@@ -18,22 +19,42 @@ import java.util.Map;
  * for metrics. Time comes from the injected clock.
  */
 public final class ProviderHealth {
-    private final Map<String, TargetHealth> targets;
+    private final Clock clock;
+    private volatile Map<String, Target> targets = Map.of();
 
-    private ProviderHealth(Map<String, TargetHealth> targets) {
-        this.targets = targets;
+    /** A model's breaker and what it was made from. */
+    private record Target(String provider, HealthConfig settings, TargetHealth health) {
+    }
+
+    private ProviderHealth(Clock clock) {
+        this.clock = clock;
     }
 
     /** One breaker per configured model (a model names exactly one provider), with its provider's health settings. */
     public static ProviderHealth create(GatewayConfig config, Clock clock) {
-        Map<String, TargetHealth> targets = new LinkedHashMap<>();
+        ProviderHealth health = new ProviderHealth(clock);
+        health.reconfigure(config);
+        return health;
+    }
+
+    /**
+     * The targets of a reloaded config: a model still served by the same provider with the same
+     * health settings keeps its breaker and its recent calls; the others start closed.
+     */
+    public void reconfigure(GatewayConfig config) {
+        Map<String, Target> before = targets;
+        Map<String, Target> next = new LinkedHashMap<>();
         config.models().values().stream()
                 .sorted(Comparator.comparing(ModelConfig::provider).thenComparing(ModelConfig::id))
                 .forEach(model -> {
-                    HealthConfig health = config.providers().get(model.provider()).health();
-                    targets.put(model.id(), new TargetHealth(model.provider(), model.id(), health, clock));
+                    HealthConfig settings = config.providers().get(model.provider()).health();
+                    Target kept = before.get(model.id());
+                    next.put(model.id(), kept != null && kept.provider().equals(model.provider())
+                            && kept.settings().equals(settings) ? kept
+                            : new Target(model.provider(), settings,
+                                    new TargetHealth(model.provider(), model.id(), settings, clock)));
                 });
-        return new ProviderHealth(Collections.unmodifiableMap(targets));
+        targets = Collections.unmodifiableMap(next);
     }
 
     /** Whether a call may go to this model's target now; a closed breaker always says yes. */
@@ -66,9 +87,16 @@ public final class ProviderHealth {
 
     /** Every target's state now, ordered by provider then model. */
     public List<TargetSnapshot> snapshot() {
-        List<TargetSnapshot> all = new ArrayList<>(targets.size());
-        targets.values().forEach(target -> all.add(target.snapshot()));
+        Map<String, Target> now = targets;
+        List<TargetSnapshot> all = new ArrayList<>(now.size());
+        now.values().forEach(target -> all.add(target.health().snapshot()));
         return List.copyOf(all);
+    }
+
+    /** One target's state now, if the config still has it (a reload may have removed it). */
+    public Optional<TargetSnapshot> find(String model) {
+        Target target = targets.get(model);
+        return target == null ? Optional.empty() : Optional.of(target.health().snapshot());
     }
 
     /** One target's state now. */
@@ -77,10 +105,10 @@ public final class ProviderHealth {
     }
 
     private TargetHealth target(String model) {
-        TargetHealth target = targets.get(model);
+        Target target = targets.get(model);
         if (target == null) {
             throw new IllegalArgumentException("unknown model '" + model + "'");
         }
-        return target;
+        return target.health();
     }
 }

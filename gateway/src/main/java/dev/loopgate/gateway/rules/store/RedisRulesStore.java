@@ -1,28 +1,21 @@
 package dev.loopgate.gateway.rules.store;
 
-import dev.loopgate.gateway.guard.RedisClients;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
+import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -31,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rules versions shared by every replica through Redis (layout in {@link RedisRulesKeys}).
- * Publishing is one Lua script ({@code publish_v1.lua}, called by SHA and loaded again after
- * NOSCRIPT) that numbers, stores, makes current and announces the version. Replicas hear of
- * it on the change channel, and poll {@code current} every {@code pollInterval} because
- * pub/sub drops messages while a connection is down.
+ * Publishing is one Lua script ({@code publish_v1.lua}) that numbers, stores, makes current and
+ * announces the version; its keys share the {@code {rules}} hash tag, so it runs on a Cluster
+ * too. Replicas hear of it on the change channel (a PUBLISH reaches every node of a cluster),
+ * and poll {@code current} every {@code pollInterval} because pub/sub drops messages while a
+ * connection is down.
  *
  * <p>The constructor only starts connecting; every operation waits for {@link #ready()} and
  * fails with its reason when Redis cannot be used. Lettuce completes its futures on its own
@@ -45,7 +39,7 @@ public final class RedisRulesStore implements RulesStore {
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisRulesStore.class);
-    private static final String SCRIPT = loadScript("publish_v1.lua");
+    private static final LuaScript PUBLISH = LuaScript.load(RedisRulesStore.class, "publish_v1.lua");
     private static final String ALWAYS = "always";
     private static final String IF_EMPTY = "if_empty";
 
@@ -54,23 +48,22 @@ public final class RedisRulesStore implements RulesStore {
     private final RedisRulesKeys keys;
     private final Future<Connections> connections;
     private final ChangeFeed feed = new ChangeFeed();
-    private volatile String scriptSha;
     private volatile Future<Void> closing;
     private volatile long lastNoticeHandled;
     private long pollTimer = -1;
     private boolean polling;
 
-    /** The client and its two connections: commands, and the subscription (which can run nothing else). */
-    private record Connections(RedisClient client, StatefulRedisConnection<String, String> commands,
+    /** Its two connections: commands, and the subscription (which can run nothing else). */
+    private record Connections(RedisConnection<String, String> commands,
             StatefulRedisPubSubConnection<String, String> pubSub) {
-        RedisAsyncCommands<String, String> redis() {
-            return commands.async();
+        RedisClusterAsyncCommands<String, String> redis() {
+            return commands.commands();
         }
     }
 
     /** Uses the system clock and polls every {@link #DEFAULT_POLL_INTERVAL}, on a context of {@code vertx} taken now. */
-    public RedisRulesStore(Vertx vertx, String redisUrl, String namespace) {
-        this(vertx.getOrCreateContext(), redisUrl, namespace, Clock.systemUTC(), DEFAULT_POLL_INTERVAL);
+    public RedisRulesStore(Vertx vertx, RedisLink link, String namespace) {
+        this(vertx.getOrCreateContext(), link, namespace, Clock.systemUTC(), DEFAULT_POLL_INTERVAL);
     }
 
     /**
@@ -78,32 +71,28 @@ public final class RedisRulesStore implements RulesStore {
      * (which then counts as seen: listeners hear only of later ones). Never blocks.
      *
      * @param context      where futures complete and listeners are called
-     * @param redisUrl     e.g. {@code redis://127.0.0.1:6379}
+     * @param link         where Redis is (the store opens two connections on it; the link stays the caller's)
      * @param namespace    the first part of every key, e.g. {@code lg}
      * @param clock        stamps {@link RulesVersion#createdAt()}
      * @param pollInterval how often {@code current} is read in case a change message was lost
      */
-    public RedisRulesStore(Context context, String redisUrl, String namespace, Clock clock, Duration pollInterval) {
+    public RedisRulesStore(Context context, RedisLink link, String namespace, Clock clock, Duration pollInterval) {
         this.context = Objects.requireNonNull(context, "context");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (pollInterval == null || pollInterval.toMillis() < 1) {
             throw new IllegalArgumentException("pollInterval must be at least 1 ms, was " + pollInterval);
         }
         this.keys = RedisRulesKeys.of(namespace);
-        RedisURI uri = RedisURI.create(Objects.requireNonNull(redisUrl, "redisUrl"));
-        String where = uri.getHost() + ":" + uri.getPort();
-        // Creating the first client loads Lettuce and Netty classes (~0.2 s): not on an event loop.
-        this.connections = context.executeBlocking(RedisClients::create, false)
-                .compose(client -> open(client, uri))
+        Objects.requireNonNull(link, "link");
+        this.connections = open(link)
                 .compose(opened -> start(opened, pollInterval))
-                .recover(failure -> Future.failedFuture(new IllegalStateException(
-                        "routing rules: cannot use Redis at " + where + ": " + describe(failure), failure)));
+                .recover(failure -> Future.failedFuture(link.unusable("routing rules", failure)));
     }
 
     /** A store that is ready: connected, subscribed, its current version read. */
-    public static Future<RedisRulesStore> connect(Context context, String redisUrl, String namespace, Clock clock,
+    public static Future<RedisRulesStore> connect(Context context, RedisLink link, String namespace, Clock clock,
             Duration pollInterval) {
-        RedisRulesStore store = new RedisRulesStore(context, redisUrl, namespace, clock, pollInterval);
+        RedisRulesStore store = new RedisRulesStore(context, link, namespace, clock, pollInterval);
         return store.ready().map(store);
     }
 
@@ -147,13 +136,13 @@ public final class RedisRulesStore implements RulesStore {
         feed.add(listener);
     }
 
-    /** Stops polling, unsubscribes and shuts the client down (once connecting has ended); safe to call twice. */
+    /** Stops polling, unsubscribes and closes its connections (once connecting has ended); safe to call twice. */
     @Override
     public synchronized Future<Void> close() {
         if (closing == null) {
             closing = connections.transform(opened -> {
                 if (opened.failed()) {
-                    return Future.succeededFuture(); // the failed start already shut the client down
+                    return Future.succeededFuture(); // the failed start already closed what it opened
                 }
                 Connections redis = opened.result();
                 context.owner().cancelTimer(pollTimer);
@@ -163,7 +152,7 @@ public final class RedisRulesStore implements RulesStore {
                         .compose(x -> Future.join(onContext(redis.pubSub().closeAsync()),
                                 onContext(redis.commands().closeAsync())))
                         .otherwiseEmpty()
-                        .compose(x -> onContext(RedisClients.shutdown(redis.client())));
+                        .mapEmpty();
             });
         }
         return closing;
@@ -177,19 +166,26 @@ public final class RedisRulesStore implements RulesStore {
         return lastNoticeHandled;
     }
 
-    private Future<Connections> open(RedisClient client, RedisURI uri) {
-        Future<StatefulRedisConnection<String, String>> commands =
-                onContext(client.connectAsync(StringCodec.UTF8, uri));
-        Future<StatefulRedisPubSubConnection<String, String>> pubSub =
-                onContext(client.connectPubSubAsync(StringCodec.UTF8, uri));
+    private Future<Connections> open(RedisLink link) {
+        Future<RedisConnection<String, String>> commands = onContext(link.connect());
+        Future<StatefulRedisPubSubConnection<String, String>> pubSub = onContext(link.connectPubSub(StringCodec.UTF8));
         return Future.join(commands, pubSub)
                 .transform(joined -> {
                     if (joined.failed()) {
-                        RedisClients.shutdown(client); // also closes whichever connection did open
+                        close(commands.result(), pubSub.result());
                         return Future.failedFuture(joined.cause());
                     }
-                    return Future.succeededFuture(new Connections(client, commands.result(), pubSub.result()));
+                    return Future.succeededFuture(new Connections(commands.result(), pubSub.result()));
                 });
+    }
+
+    private static void close(RedisConnection<String, String> commands, StatefulRedisPubSubConnection<String, String> pubSub) {
+        if (commands != null) {
+            commands.closeAsync();
+        }
+        if (pubSub != null) {
+            pubSub.closeAsync();
+        }
     }
 
     private Future<Connections> start(Connections redis, Duration pollInterval) {
@@ -200,14 +196,11 @@ public final class RedisRulesStore implements RulesStore {
             }
         });
         return onContext(redis.pubSub().async().subscribe(keys.changed()))
-                .compose(ignored -> onContext(redis.redis().scriptLoad(SCRIPT)))
-                .compose(sha -> {
-                    scriptSha = sha;
-                    return loadCurrent(redis);
-                })
+                .compose(ignored -> onContext(PUBLISH.preload(redis.redis())))
+                .compose(loaded -> loadCurrent(redis))
                 .transform(started -> {
                     if (started.failed()) {
-                        RedisClients.shutdown(redis.client());
+                        close(redis.commands(), redis.pubSub());
                         return Future.failedFuture(started.cause());
                     }
                     pollTimer = context.owner().setPeriodic(pollInterval.toMillis(), id -> poll(redis));
@@ -219,26 +212,13 @@ public final class RedisRulesStore implements RulesStore {
             String comment) {
         String[] args = {mode, author, clock.instant().toString(), comment == null ? "" : comment, document,
                 keys.changed()};
-        return evalPublishScript(redis, args)
-                .recover(failure -> {
-                    if (!isNoScript(failure)) {
-                        return Future.failedFuture(failure);
-                    }
-                    LOG.info("Redis lost the rules publish script (restart or SCRIPT FLUSH); loading it again");
-                    return onContext(redis.redis().scriptLoad(SCRIPT)).compose(sha -> {
-                        scriptSha = sha;
-                        return evalPublishScript(redis, args);
-                    });
-                })
+        return onContext(PUBLISH.<List<Object>, String, String>run(redis.redis(), ScriptOutputType.MULTI,
+                        keys.scriptKeys(), args))
                 .map(reply -> {
                     RulesVersion version = RulesVersionJson.read((String) reply.get(1));
                     offerUnlessClosed(version);
                     return version;
                 });
-    }
-
-    private Future<List<Object>> evalPublishScript(Connections redis, String[] args) {
-        return onContext(redis.redis().<List<Object>>evalsha(scriptSha, ScriptOutputType.MULTI, keys.scriptKeys(), args));
     }
 
     private void onChangeMessage(Connections redis, String message) {
@@ -258,7 +238,7 @@ public final class RedisRulesStore implements RulesStore {
                 offerUnlessClosed(loaded.result());
             } else {
                 LOG.warn("could not load rules version {} after its change message: {}", version,
-                        describe(loaded.cause()));
+                        RedisLink.describe(loaded.cause()));
             }
             noticeHandled(version);
         });
@@ -276,7 +256,7 @@ public final class RedisRulesStore implements RulesStore {
         loadCurrent(redis).onComplete(done -> {
             polling = false;
             if (done.failed()) {
-                LOG.debug("polling the current rules version failed: {}", describe(done.cause()));
+                LOG.debug("polling the current rules version failed: {}", RedisLink.describe(done.cause()));
             }
         });
     }
@@ -304,40 +284,12 @@ public final class RedisRulesStore implements RulesStore {
         }
     }
 
-    private <T> Future<T> call(Function<RedisAsyncCommands<String, String>, CompletionStage<T>> command) {
+    private <T> Future<T> call(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
         return connections.compose(redis -> onContext(command.apply(redis.redis())));
     }
 
     /** A Lettuce result, completed on the store's context. */
     private <T> Future<T> onContext(CompletionStage<T> stage) {
         return Future.fromCompletionStage(stage, context);
-    }
-
-    private static boolean isNoScript(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        return cause instanceof RedisNoScriptException
-                || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"));
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        Throwable root = cause.getCause();
-        return root != null && root.getMessage() != null ? message + " (" + root.getMessage() + ")" : message;
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    }
-
-    private static String loadScript(String name) {
-        try (InputStream in = RedisRulesStore.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + name + " next to " + RedisRulesStore.class.getName());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -32,6 +32,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -63,7 +64,7 @@ class AnthropicAdapterTest {
 
     @AfterAll
     static void stop() throws Exception {
-        adapter.close().await(10, TimeUnit.SECONDS);
+        adapter.shutdown(Duration.ZERO).await(10, TimeUnit.SECONDS);
         upstream.close();
         vertx.close().await(10, TimeUnit.SECONDS);
     }

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.redis.RedisEndpoint;
+import dev.loopgate.budgets.redis.RedisLink;
+import dev.loopgate.budgets.testkit.TestRedis;
 import dev.loopgate.gateway.testing.Poll;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.vertx.core.Future;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisRulesStoreReplicasTest {
     private Vertx vertx;
-    private TestRedis redis;
+    private final TestRedis redis = TestRedis.single();
+    private final List<RedisLink> links = new ArrayList<>();
     private String namespace;
     private RedisRulesKeys keys;
     private final List<RulesStore> replicas = new ArrayList<>();
@@ -40,14 +45,10 @@ class RedisRulesStoreReplicasTest {
     @BeforeAll
     void start() {
         vertx = Vertx.vertx();
-        redis = TestRedis.connect();
     }
 
     @AfterAll
     void stop() {
-        if (redis != null) {
-            redis.close();
-        }
         Await.result(vertx.close());
     }
 
@@ -63,6 +64,8 @@ class RedisRulesStoreReplicasTest {
             replicas.forEach(replica -> Await.result(replica.close()));
         } finally {
             replicas.clear();
+            links.forEach(RedisLink::shutdown);
+            links.clear();
             redis.deleteNamespace(namespace);
         }
     }
@@ -181,7 +184,7 @@ class RedisRulesStoreReplicasTest {
 
     @Test
     void aVersionWhoseChangeMessageWasLostArrivesByPolling() {
-        RulesStore follower = Await.result(RedisRulesStore.connect(vertx.getOrCreateContext(), TestRedis.URL,
+        RulesStore follower = Await.result(RedisRulesStore.connect(vertx.getOrCreateContext(), newLink(),
                 namespace, Clock.systemUTC(), Duration.ofMillis(100)));
         replicas.add(follower);
         List<RulesVersion> heard = RulesStoreContract.listen(follower);
@@ -200,7 +203,7 @@ class RedisRulesStoreReplicasTest {
     @Test
     void keysAndChannelAreNamespacedAndVersioned() throws InterruptedException {
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-        StatefulRedisPubSubConnection<String, String> subscriber = redis.client().connectPubSub();
+        StatefulRedisPubSubConnection<String, String> subscriber = redis.link().connectPubSub(StringCodec.UTF8).join();
         RulesVersion published;
         try {
             subscriber.addListener(new RedisPubSubAdapter<>() {
@@ -231,7 +234,9 @@ class RedisRulesStoreReplicasTest {
 
     @Test
     void everyOperationOnAnUnreachableRedisFailsWithAClearMessage() {
-        RedisRulesStore store = new RedisRulesStore(vertx.getOrCreateContext(), "redis://127.0.0.1:1", namespace,
+        RedisLink unreachable = RedisLink.create(RedisEndpoint.single("redis://127.0.0.1:1"));
+        links.add(unreachable);
+        RedisRulesStore store = new RedisRulesStore(vertx.getOrCreateContext(), unreachable, namespace,
                 Clock.systemUTC(), Duration.ofSeconds(5));
 
         for (Future<?> operation : List.of(store.ready(), store.current(), store.publishIfEmpty("{}", "ops", "seed"))) {
@@ -241,8 +246,15 @@ class RedisRulesStoreReplicasTest {
         Await.result(store.close());
     }
 
+    /** A client of the replica's own. */
+    private RedisLink newLink() {
+        RedisLink link = redis.newLink();
+        links.add(link);
+        return link;
+    }
+
     private RulesStore replica() {
-        RedisRulesStore store = new RedisRulesStore(vertx, TestRedis.URL, namespace);
+        RedisRulesStore store = new RedisRulesStore(vertx, newLink(), namespace);
         replicas.add(store);
         Await.result(store.ready());
         return store;

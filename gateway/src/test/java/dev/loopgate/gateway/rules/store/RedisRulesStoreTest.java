@@ -2,34 +2,26 @@ package dev.loopgate.gateway.rules.store;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.testkit.TestRedis;
 import dev.loopgate.gateway.testing.Poll;
 import io.vertx.core.Context;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** The store contract against a real Redis, each test in a namespace of its own. */
 class RedisRulesStoreTest extends RulesStoreContract {
-    private TestRedis redis;
+    private final TestRedis redis = where();
     private String namespace;
 
-    @BeforeAll
-    void connectToRedis() {
-        redis = TestRedis.connect();
-    }
-
-    @AfterAll
-    void disconnectFromRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    /** The Redis this class runs on: the single node; a subclass runs the contract on a Cluster. */
+    protected TestRedis where() {
+        return TestRedis.single();
     }
 
     @Override
     protected RulesStore newStore(Context context, Clock clock) {
         namespace = TestRedis.freshNamespace();
-        return Await.result(RedisRulesStore.connect(context, TestRedis.URL, namespace, clock, Duration.ofSeconds(5)));
+        return Await.result(RedisRulesStore.connect(context, redis.link(), namespace, clock, Duration.ofSeconds(5)));
     }
 
     @Override

@@ -1,33 +1,28 @@
-package dev.loopgate.budgets.ledger;
+package dev.loopgate.budgets.ledger.internal;
 
-import dev.loopgate.budgets.ledger.internal.Buckets;
-import dev.loopgate.budgets.ledger.internal.Checks;
-import dev.loopgate.budgets.ledger.internal.Codec;
-import dev.loopgate.budgets.ledger.internal.Ids;
-import dev.loopgate.budgets.ledger.internal.LedgerEpoch;
-import dev.loopgate.budgets.ledger.internal.LedgerScript;
-import dev.loopgate.budgets.ledger.internal.LoopOrder;
-import dev.loopgate.budgets.ledger.internal.RedisKeys;
-import dev.loopgate.budgets.ledger.internal.RedisReplies;
-import dev.loopgate.budgets.ledger.internal.Scripts;
-import dev.loopgate.budgets.ledger.internal.Texts;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
+import dev.loopgate.budgets.ledger.BreakerSettings;
+import dev.loopgate.budgets.ledger.BudgetDecision;
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.LedgerHistory;
+import dev.loopgate.budgets.ledger.LedgerRebuildingException;
+import dev.loopgate.budgets.ledger.LoopFacts;
+import dev.loopgate.budgets.ledger.LoopStatus;
+import dev.loopgate.budgets.ledger.RefusalReason;
+import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.budgets.ledger.ReserveChoices;
+import dev.loopgate.budgets.ledger.ReserveRequest;
+import dev.loopgate.budgets.ledger.SettleResult;
+import dev.loopgate.budgets.ledger.Settlement;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisLink;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,32 +41,30 @@ import java.util.concurrent.atomic.AtomicReference;
  * the epoch it was made in) is charged its actual cost, once, when it is settled after.
  *
  * <p>The constructor never blocks: it starts connecting (and loading the scripts) in the
- * background. Operations wait for that; while Redis cannot be reached they fail fast, and the
- * next operation after a failed start tries to connect again (at most once a second).
+ * background on its {@link RedisLink} (a single node, Sentinel or a Cluster: every script keeps
+ * to one hash slot). Operations wait for that; while Redis cannot be reached they fail fast,
+ * and the next operation after a failed start tries to connect again (at most once a second).
  * Stages complete on Lettuce's threads.
  */
 public final class RedisBudgetLedger implements BudgetLedger {
-    /** How long one command may take before its stage fails (when this ledger creates the client). */
-    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final long RETRY_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int REGISTERED_MEMORY = 100_000;
 
-    private final RedisURI uri;
-    private final RedisClient sharedClient;
+    private final RedisLink link;
     private final RedisKeys keys;
     private final long reservationTtlMillis;
     private final Clock clock;
     private final LedgerHistory history;
-    private final String where;
     private final AtomicReference<Attempt> attempt = new AtomicReference<>();
     /** Loops this instance has added to the loops set (so the SADD is sent once per loop). */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
-    private volatile RedisClient ownedClient;
     private volatile String lastEpoch;
     private volatile CompletableFuture<Void> closing;
 
-    private record Redis(StatefulRedisConnection<String, String> connection, Scripts scripts, LedgerEpoch epoch) {
+    private record Redis(RedisConnection<String, String> connection, LedgerEpoch epoch) {
+        RedisClusterAsyncCommands<String, String> commands() {
+            return connection.commands();
+        }
     }
 
     /** Redis known to hold the ledger, in {@code epoch}. */
@@ -82,43 +75,30 @@ public final class RedisBudgetLedger implements BudgetLedger {
     }
 
     /**
-     * @param redisUrl             e.g. {@code redis://127.0.0.1:6379}
+     * A ledger on a connection of its own from {@code link} (which stays the caller's), writing the
+     * ledger back from {@code history} when Redis lost it.
+     *
      * @param namespace            the first part of every key, e.g. {@code lg}
      * @param reservationTtlMillis how long a reservation may stay unsettled before it is charged in full
+     * @param clock                the time of {@link #status}, {@link #loops} and {@link #setLimits}, which take no time argument
      */
-    public RedisBudgetLedger(String redisUrl, String namespace, long reservationTtlMillis) {
-        this(redisUrl, namespace, reservationTtlMillis, Clock.systemUTC());
-    }
-
-    /** @param clock the time of {@link #status}, {@link #loops} and {@link #setLimits}, which take no time argument */
-    public RedisBudgetLedger(String redisUrl, String namespace, long reservationTtlMillis, Clock clock) {
-        this(null, RedisURI.create(Objects.requireNonNull(redisUrl, "redisUrl")), namespace, reservationTtlMillis, clock);
-    }
-
-    /**
-     * A ledger on a connection of its own from {@code client}, which it does not shut down
-     * (the client's options, such as timeouts, apply).
-     */
-    public RedisBudgetLedger(RedisClient client, RedisURI uri, String namespace, long reservationTtlMillis, Clock clock) {
-        this(client, uri, namespace, reservationTtlMillis, clock, LedgerHistory.NONE);
-    }
-
-    /**
-     * As {@link #RedisBudgetLedger(RedisClient, RedisURI, String, long, Clock)}, writing the ledger
-     * back from {@code history} when Redis lost it.
-     */
-    public RedisBudgetLedger(RedisClient client, RedisURI uri, String namespace, long reservationTtlMillis, Clock clock,
+    public RedisBudgetLedger(RedisLink link, String namespace, long reservationTtlMillis, Clock clock,
             LedgerHistory history) {
-        this.sharedClient = client;
+        this.link = Objects.requireNonNull(link, "link");
         this.history = Objects.requireNonNull(history, "history");
-        this.uri = Objects.requireNonNull(uri, "uri");
         this.keys = RedisKeys.of(namespace);
         Checks.positive(reservationTtlMillis, "reservationTtlMillis");
         this.reservationTtlMillis = reservationTtlMillis;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.where = uri.getHost() + ":" + uri.getPort();
         Attempt first = new Attempt(new CompletableFuture<>(), System.nanoTime());
         attempt.set(first);
+        // a dropped connection may mean Redis came back empty: check the epoch before the next call
+        link.onDisconnected(() -> {
+            Redis redis = attempt.get().redis().getNow(null);
+            if (redis != null) {
+                redis.epoch().invalidate();
+            }
+        });
         connectInto(first.redis());
     }
 
@@ -164,7 +144,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
             Redis redis = verified.redis();
             // the key's cap knows which reservations it holds, so both are sent at once
             CompletableFuture<List<Object>> key = settleKeyCap(redis, reservation, settlement.actualNanos(), nowMillis);
-            return redis.scripts().run(LedgerScript.SETTLE, keys.settleKeys(loopId, reservation.bucket()), args)
+            return LedgerScript.SETTLE.run(redis.commands(), keys.settleKeys(loopId, reservation.bucket()), args)
                     .thenCombine(key, (reply, keyReply) -> RedisReplies.settleResult(loopId, reply));
         });
     }
@@ -175,7 +155,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         if (reservation.keyDay() == null) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return redis.scripts().run(LedgerScript.KEY,
+        return LedgerScript.KEY.run(redis.commands(),
                 new String[] {keys.keyDay(reservation.keyName(), reservation.keyDay())}, "settle", reservation.id(),
                 Long.toString(actualNanos), Long.toString(reservation.expiresAtMillis()), Long.toString(nowMillis));
     }
@@ -202,7 +182,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         String[] args = keys.loopArgs(loopId, nowMillis, limits, bucket, Long.toString(bucketExpireAt),
                 Long.toString(nanos), Long.toString(tokens));
         return ledger().thenCompose(redis -> register(redis, loopId).thenCombine(
-                redis.scripts().run(LedgerScript.CHARGE, keys.settleKeys(loopId, bucket), args),
+                LedgerScript.CHARGE.run(redis.commands(), keys.settleKeys(loopId, bucket), args),
                 (registered, reply) -> RedisReplies.settleResult(loopId, reply)));
     }
 
@@ -215,7 +195,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         String[] args = keys.loopArgs(loopId, nowMillis, limits, "peek", "", "", "",
                 requestHash == null ? "" : requestHash, Long.toString(breakers.repeatWindowMillis()));
         return verifiedNow()
-                .thenCompose(verified -> verified.redis().scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId), args))
+                .thenCompose(verified -> LedgerScript.LOOP.run(verified.redis().commands(), keys.loopKeys(loopId), args))
                 .thenApply(reply -> RedisReplies.facts(loopId, reply));
     }
 
@@ -228,7 +208,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
     @Override
     public CompletionStage<List<LoopStatus>> loops() {
         long now = clock.millis();
-        return ledger().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
+        return ledger().thenCompose(redis -> redis.commands().smembers(keys.loops()).thenCompose(ids -> {
             List<CompletableFuture<LoopStatus>> statuses = new ArrayList<>();
             for (String loopId : ids) {
                 statuses.add(loopOperation(redis, loopId, now, "status", "", "", ""));
@@ -260,10 +240,10 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
     @Override
     public CompletionStage<Integer> expireReservations(long nowMillis) {
-        return ledger().thenCompose(redis -> redis.connection().async().smembers(keys.loops()).thenCompose(ids -> {
+        return ledger().thenCompose(redis -> redis.commands().smembers(keys.loops()).thenCompose(ids -> {
             List<CompletableFuture<Integer>> counts = new ArrayList<>();
             for (String loopId : ids) {
-                counts.add(redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId),
+                counts.add(LedgerScript.LOOP.run(redis.commands(), keys.loopKeys(loopId),
                         keys.loopArgs(loopId, nowMillis, BudgetLimits.NONE, "expire")).thenApply(RedisReplies::expired));
             }
             return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
@@ -277,25 +257,15 @@ public final class RedisBudgetLedger implements BudgetLedger {
         closeAsync();
     }
 
-    /** Closes the connection and, when this ledger created the client, shuts the client down. Safe to call twice. */
+    /** Closes the connection (the link stays the caller's). Safe to call twice. */
     public synchronized CompletionStage<Void> closeAsync() {
         if (closing == null) {
             closing = attempt.get().redis()
                     .handle((redis, failure) -> redis)
                     .thenCompose(redis -> redis == null ? CompletableFuture.completedFuture(null)
-                            : redis.connection().closeAsync().exceptionally(e -> null))
-                    .thenCompose(closed -> {
-                        RedisClient owned = ownedClient;
-                        return owned == null ? CompletableFuture.<Void>completedFuture(null)
-                                : owned.shutdownAsync(0, 2, TimeUnit.SECONDS).exceptionally(e -> null);
-                    });
+                            : redis.connection().closeAsync().exceptionally(e -> null));
         }
         return closing;
-    }
-
-    /** Makes the scripts look unknown to this ledger, as after a Redis restart (tests of NOSCRIPT). */
-    void forgetScriptsForTest() {
-        redis().join().scripts().forgetShas();
     }
 
     private CompletableFuture<BudgetDecision> reserveInLoop(Redis redis, ReserveRequest request, String id,
@@ -307,7 +277,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
                 Codec.joined(choices.worstTokens()), Long.toString(breakers.sameRequestLimit()),
                 Long.toString(breakers.repeatWindowMillis()), request.requestHash() == null ? "" : request.requestHash(),
                 Long.toString(expiresAt), Codec.joined(choices.budgetCuts()), Codec.joined(choices.repeatCuts()));
-        return redis.scripts().run(LedgerScript.RESERVE, keys.loopKeys(request.loopId()), args)
+        return LedgerScript.RESERVE.run(redis.commands(), keys.loopKeys(request.loopId()), args)
                 .thenApply(reply -> RedisReplies.decision(reply, request, id, expiresAt, keyDay));
     }
 
@@ -321,7 +291,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
             long expiresAt) {
         String day = Buckets.day(request.nowMillis());
         String[] dayKey = {keys.keyDay(request.keyName(), day)};
-        CompletableFuture<List<Object>> key = redis.scripts().run(LedgerScript.KEY, dayKey, "reserve", id,
+        CompletableFuture<List<Object>> key = LedgerScript.KEY.run(redis.commands(), dayKey, "reserve", id,
                 Long.toString(request.worstCaseNanos()), Long.toString(request.keyDailyCapNanos()),
                 keepFor(RedisKeys.keyDayExpireAt(day), request.nowMillis()));
         CompletableFuture<BudgetDecision> loop = reserveInLoop(redis, request, id, expiresAt, day);
@@ -347,12 +317,12 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
     /** Undoes a reserve in the loop: its hold, its step and its repeat. */
     private CompletableFuture<List<Object>> cancel(Redis redis, String loopId, String id, String requestHash, long now) {
-        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId), keys.loopArgs(loopId, now,
+        return LedgerScript.LOOP.run(redis.commands(), keys.loopKeys(loopId), keys.loopArgs(loopId, now,
                 BudgetLimits.NONE, "cancel", "", "", "", requestHash == null ? "" : requestHash, "", id));
     }
 
     private CompletableFuture<List<Object>> releaseKeyCap(Redis redis, String keyName, String day, String id) {
-        return redis.scripts().run(LedgerScript.KEY, new String[] {keys.keyDay(keyName, day)}, "release", id);
+        return LedgerScript.KEY.run(redis.commands(), new String[] {keys.keyDay(keyName, day)}, "release", id);
     }
 
     private CompletionStage<LoopStatus> adminOperation(String loopId, long now, String op, String reason, String by,
@@ -366,7 +336,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
     private CompletableFuture<LoopStatus> loopOperation(Redis redis, String loopId, long now, String op, String reason,
             String by, String override) {
-        return redis.scripts().run(LedgerScript.LOOP, keys.loopKeys(loopId),
+        return LedgerScript.LOOP.run(redis.commands(), keys.loopKeys(loopId),
                 keys.loopArgs(loopId, now, BudgetLimits.NONE, op, reason, by, override))
                 .thenApply(reply -> RedisReplies.status(loopId, reply));
     }
@@ -379,7 +349,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
         if (registered.contains(loopId)) {
             return CompletableFuture.completedFuture(null);
         }
-        return redis.connection().async().sadd(keys.loops(), loopId).toCompletableFuture()
+        return redis.commands().sadd(keys.loops(), loopId).toCompletableFuture()
                 .handle((added, failure) -> {
                     if (failure == null) {
                         if (registered.size() >= REGISTERED_MEMORY) {
@@ -428,13 +398,9 @@ public final class RedisBudgetLedger implements BudgetLedger {
     }
 
     private void connectInto(CompletableFuture<Redis> target) {
-        CompletableFuture<RedisClient> client = sharedClient != null
-                ? CompletableFuture.completedFuture(sharedClient)
-                // creating the first client loads Lettuce and Netty and starts threads: not on the caller's thread
-                : CompletableFuture.supplyAsync(this::ownedClient);
-        client.thenCompose(redisClient -> redisClient.connectAsync(StringCodec.UTF8, uri).toCompletableFuture())
-                .thenCompose(connection -> Scripts.load(connection.async())
-                        .thenApply(scripts -> watched(connection, scripts))
+        link.connect()
+                .thenCompose(connection -> LedgerScript.preloadAll(connection.commands())
+                        .thenApply(loaded -> new Redis(connection, new LedgerEpoch(connection.commands(), keys, history, clock)))
                         .whenComplete((redis, failure) -> {
                             if (failure != null) {
                                 connection.closeAsync();
@@ -444,46 +410,13 @@ public final class RedisBudgetLedger implements BudgetLedger {
                     if (failure == null) {
                         target.complete(redis);
                     } else {
-                        target.completeExceptionally(new IllegalStateException(
-                                "budget ledger: cannot use Redis at " + where + ": " + describe(failure), failure));
+                        target.completeExceptionally(link.unusable("budget ledger", failure));
                     }
                 });
-    }
-
-    /** The connection with its epoch, checked again whenever the connection drops (Redis may come back empty). */
-    private Redis watched(StatefulRedisConnection<String, String> connection, Scripts scripts) {
-        LedgerEpoch epoch = new LedgerEpoch(scripts, connection.async(), keys, history, clock);
-        connection.addListener(new RedisConnectionStateListener() {
-            @Override
-            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-                epoch.invalidate();
-            }
-        });
-        return new Redis(connection, scripts, epoch);
-    }
-
-    private synchronized RedisClient ownedClient() {
-        if (ownedClient == null) {
-            RedisClient client = RedisClient.create();
-            client.setOptions(ClientOptions.builder()
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
-                    .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-                    .build());
-            ownedClient = client;
-        }
-        return ownedClient;
     }
 
     /** Milliseconds from {@code now} until {@code expireAt}, at least 1: key TTLs are set relative to the gateway's clock. */
     private static String keepFor(long expireAt, long now) {
         return Long.toString(Math.max(1, expireAt - now));
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        Throwable root = cause.getCause();
-        return root != null && root.getMessage() != null ? message + " (" + root.getMessage() + ")" : message;
     }
 }

@@ -1,12 +1,15 @@
-package dev.loopgate.budgets.ledger;
+package dev.loopgate.budgets.ledger.internal;
 
-import dev.loopgate.budgets.ledger.internal.Buckets;
-import dev.loopgate.budgets.ledger.internal.ChargeListener;
-import dev.loopgate.budgets.ledger.internal.Checks;
-import dev.loopgate.budgets.ledger.internal.Ids;
-import dev.loopgate.budgets.ledger.internal.LoopOrder;
-import dev.loopgate.budgets.ledger.internal.MemoryKeyCaps;
-import dev.loopgate.budgets.ledger.internal.MemoryLoop;
+import dev.loopgate.budgets.ledger.BreakerSettings;
+import dev.loopgate.budgets.ledger.BudgetDecision;
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.LoopFacts;
+import dev.loopgate.budgets.ledger.LoopStatus;
+import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.budgets.ledger.ReserveRequest;
+import dev.loopgate.budgets.ledger.SettleResult;
+import dev.loopgate.budgets.ledger.Settlement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,11 +1,21 @@
-package dev.loopgate.budgets.ledger;
+package dev.loopgate.budgets.ledger.internal;
 
+import dev.loopgate.budgets.ledger.Breaker;
+import dev.loopgate.budgets.ledger.BreakerSettings;
+import dev.loopgate.budgets.ledger.BudgetDecision;
 import dev.loopgate.budgets.ledger.BudgetDecision.Allowed;
 import dev.loopgate.budgets.ledger.BudgetDecision.Refused;
-import dev.loopgate.budgets.ledger.internal.ChargeListener;
-import dev.loopgate.budgets.ledger.internal.Checks;
-import dev.loopgate.budgets.ledger.internal.Replays;
-import dev.loopgate.budgets.ledger.internal.Texts;
+import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.ledger.BudgetLimits;
+import dev.loopgate.budgets.ledger.LoopEvent;
+import dev.loopgate.budgets.ledger.LoopFacts;
+import dev.loopgate.budgets.ledger.LoopStatus;
+import dev.loopgate.budgets.ledger.RefusalReason;
+import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.budgets.ledger.ReserveRequest;
+import dev.loopgate.budgets.ledger.SettleResult;
+import dev.loopgate.budgets.ledger.Settlement;
+import dev.loopgate.budgets.ledger.Trip;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
