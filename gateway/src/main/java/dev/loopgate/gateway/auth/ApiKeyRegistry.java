@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,12 +17,17 @@ import java.util.Optional;
  * Finds the key a caller presented. Only SHA-256 hashes are held; the presented key is
  * hashed and compared with every stored hash in constant time, without stopping at the
  * first match, so timing reveals neither which key matched nor how much of one did. The
- * keys are replaced as a whole when the config is reloaded.
+ * keys of gateway.yaml are replaced as a whole when the config is reloaded, those made through
+ * the admin API whenever any replica changes one ({@link RuntimeKeys}); a key whose secret has
+ * lapsed (expired, or replaced by a rotation past its overlap) is not found.
  */
 public final class ApiKeyRegistry {
     private static final String BEARER = "Bearer ";
     private static final String API_KEY = "x-api-key";
 
+    private final Clock clock;
+    private volatile List<KeyConfig> fromConfig;
+    private volatile List<KeyConfig> fromApi = List.of();
     private volatile Table table;
 
     /** The keys and their hashes, read together. */
@@ -35,13 +42,39 @@ public final class ApiKeyRegistry {
         }
     }
 
+    /** The keys of gateway.yaml, on the system clock. */
     public ApiKeyRegistry(List<KeyConfig> keys) {
-        this.table = Table.of(keys);
+        this(keys, Clock.systemUTC());
     }
 
-    /** From the next call on, these keys are the ones that exist. */
-    public void replace(List<KeyConfig> keys) {
-        this.table = Table.of(keys);
+    /** @param clock when secrets lapse */
+    public ApiKeyRegistry(List<KeyConfig> keys, Clock clock) {
+        this.clock = clock;
+        this.fromConfig = List.copyOf(keys);
+        this.table = Table.of(fromConfig);
+    }
+
+    /** From the next call on, these are gateway.yaml's keys (a reload). */
+    public synchronized void replace(List<KeyConfig> keys) {
+        fromConfig = List.copyOf(keys);
+        rebuild();
+    }
+
+    /** From the next call on, these are the keys made through the admin API, one entry per working secret. */
+    public synchronized void useRuntimeKeys(List<KeyConfig> keys) {
+        fromApi = List.copyOf(keys);
+        rebuild();
+    }
+
+    /** The keys of gateway.yaml now. */
+    public List<KeyConfig> configKeys() {
+        return fromConfig;
+    }
+
+    private void rebuild() {
+        List<KeyConfig> all = new ArrayList<>(fromConfig);
+        all.addAll(fromApi);
+        table = Table.of(all);
     }
 
     /** The key behind an {@code Authorization} header value, if it is a known bearer key. */
@@ -96,9 +129,10 @@ public final class ApiKeyRegistry {
     public Optional<KeyConfig> find(String presentedKey) {
         byte[] presented = sha256(presentedKey);
         Table now = table;
+        long at = clock.millis();
         KeyConfig found = null;
         for (int i = 0; i < now.hashes().length; i++) {
-            if (MessageDigest.isEqual(now.hashes()[i], presented)) {
+            if (MessageDigest.isEqual(now.hashes()[i], presented) && now.keys()[i].validAt(at)) {
                 found = now.keys()[i];
             }
         }

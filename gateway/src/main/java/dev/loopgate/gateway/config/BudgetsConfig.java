@@ -56,7 +56,8 @@ public record BudgetsConfig(
         return defaults;
     }
 
-    public KeyBudget forKey(String keyName) {
-        return keys.getOrDefault(keyName, KeyBudget.NONE);
+    /** The key's own caps when it was made with some (admin API), else {@code budgets.keys} by its name. */
+    public KeyBudget forKey(KeyConfig key) {
+        return key.caps() != null ? key.caps() : keys.getOrDefault(key.name(), KeyBudget.NONE);
     }
 }

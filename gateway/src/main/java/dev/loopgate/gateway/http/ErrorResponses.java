@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.EnumSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ final class ErrorResponses {
     }
 
     /** Our answer for a failure: known errors as they are, invalid rules with every problem, anything else a 500. */
-    static GatewayException asGatewayException(Throwable failure) {
+    static GatewayException asGatewayException(Throwable thrown) {
+        Throwable failure = thrown instanceof CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         if (failure instanceof GatewayException known) {
             return known;
         }

@@ -7,6 +7,10 @@ import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditService;
 import dev.loopgate.gateway.audit.CallAuditSink;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
+import dev.loopgate.gateway.auth.InMemoryKeyStore;
+import dev.loopgate.gateway.auth.KeyStore;
+import dev.loopgate.gateway.auth.RedisKeyStore;
+import dev.loopgate.gateway.auth.RuntimeKeys;
 import dev.loopgate.gateway.call.CallSink;
 import dev.loopgate.gateway.config.ConfigException;
 import dev.loopgate.gateway.config.ConfigLoader;
@@ -81,6 +85,7 @@ public final class Gateway {
         AuditService audit;
         LoopNotifier notifier;
         BudgetServices budgets;
+        RuntimeKeys keys;
         long sweeper = -1;
 
         Parts(RedisLink redis, RulesStore rulesStore) {
@@ -97,6 +102,9 @@ public final class Gateway {
             }
             if (budgets != null) {
                 budgets.close();
+            }
+            if (keys != null) {
+                keys.close();
             }
             return Future.join(closing)
                     .transform(done -> redis == null ? Future.<Void>succeededFuture()
@@ -139,6 +147,7 @@ public final class Gateway {
             throw new IllegalArgumentException("instances must be at least 1");
         }
         ProviderHealth health = ProviderHealth.create(config, clock);
+        ApiKeyRegistry registry = new ApiKeyRegistry(config.keys(), clock);
         // one Redis client for every part that keeps shared state (a single node, Sentinel or a Cluster)
         RedisLink redis = config.redis().map(found -> RedisLink.create(found.endpoint())).orElse(null);
         Parts parts = new Parts(redis, RulesStores.forConfig(vertx, config, redis));
@@ -167,7 +176,10 @@ public final class Gateway {
                 budgets.reconcile();
             });
             return RulesService.start(parts.rulesStore, config.tiers(), config.rules(), parts.audit.log(), clock);
-        }).compose(rules -> {
+        }).compose(rules -> keyStore(vertx, config, redis).compose(store -> {
+            parts.keys = new RuntimeKeys(store, registry, parts.audit.log(), clock);
+            return Future.fromCompletionStage(parts.keys.load()).map(rules);
+        })).compose(rules -> {
             CallSink audited = new CallAuditSink(parts.audit.log(), clock);
             CallSink counted = parts.metrics.calls();
             BudgetStore budgetStore = new BudgetStore();
@@ -176,7 +188,7 @@ public final class Gateway {
             parts.metrics.bind(new ProviderHealthGauges(health));
             ClientRefusals refusals = new ClientRefusals(parts.metrics.registry());
             GatewayRuntime runtime = new GatewayRuntime(new AtomicReference<>(config), new ConfigReloads(),
-                    new ApiKeyRegistry(config.keys()), rules,
+                    registry, parts.keys, rules,
                     new TokenEstimator(), Map.copyOf(simulatedUrls), call -> {
                         audited.record(call);
                         counted.record(call);
@@ -195,6 +207,12 @@ public final class Gateway {
             deployments.forEach(vertx::undeploy);
             return parts.close(vertx).transform(closed -> Future.failedFuture(failure));
         });
+    }
+
+    /** Where keys made through the admin API live: with the other shared state in Redis, else in this process. */
+    private static Future<KeyStore> keyStore(Vertx vertx, GatewayConfig config, RedisLink redis) {
+        return config.redis().isEmpty() ? Future.succeededFuture(new InMemoryKeyStore())
+                : Future.fromCompletionStage(RedisKeyStore.connect(vertx, redis, config.redis().get().namespace()));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.loopgate.gateway.http;
 
 import dev.loopgate.gateway.audit.AuditService;
 import dev.loopgate.gateway.auth.ApiKeyRegistry;
+import dev.loopgate.gateway.auth.RuntimeKeys;
 import dev.loopgate.gateway.call.CallSink;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.guard.BudgetServices;
@@ -25,6 +26,7 @@ record GatewayRuntime(
         AtomicReference<GatewayConfig> current,
         ConfigReloads reloads,
         ApiKeyRegistry keys,
+        RuntimeKeys runtimeKeys,
         RulesService rules,
         TokenEstimator tokens,
         Map<String, URI> simulatedUrls,

@@ -174,6 +174,7 @@ final class GatewayVerticle extends VerticleBase {
                 runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
         new ProvidersAdminRoutes(config, runtime.health()).mount(router);
         new ConfigAdminRoutes(runtime.reloads()).mount(router);
+        new KeysAdminRoutes(runtime.runtimeKeys(), runtime.keys(), runtime.clock()).mount(router);
         MetricsConfig metrics = config.server().metrics();
         if (metrics.enabled()) {
             Route scrape = router.get("/metrics");

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Names the loop a call belongs to: the {@code X-Loop-Id} header, else the key's one
  * bound loop, else {@code metadata.loop_id} in the body. A key bound to loop globs
- * may act only for loops that match one of them.
+ * may act only for loops that match one of them, a key bound to a run only for that run.
  */
 public final class IdentifyLoopStage implements Stage {
     @Override
@@ -27,7 +27,7 @@ public final class IdentifyLoopStage implements Stage {
         }
         exchange.loop(new LoopIdentity(
                 loopId,
-                label(exchange, RequestHeaders.LOOP_RUN),
+                run(exchange, key),
                 step(exchange),
                 label(exchange, RequestHeaders.LOOP_ROLE)));
         return next.proceed(exchange);
@@ -50,6 +50,20 @@ public final class IdentifyLoopStage implements Stage {
                 "Which loop is this call for? Send the '" + RequestHeaders.LOOP_ID
                         + "' header (or metadata.loop_id), or use a key bound to one loop.",
                 RequestHeaders.LOOP_ID);
+    }
+
+    /** The {@code X-Loop-Run} header; a key bound to one run acts only for it (and names it when the header is absent). */
+    private static String run(Exchange exchange, KeyConfig key) {
+        String run = label(exchange, RequestHeaders.LOOP_RUN);
+        if (key.run() == null) {
+            return run;
+        }
+        if (run != null && !run.equals(key.run())) {
+            throw new GatewayException(ErrorCode.FORBIDDEN,
+                    "Key '" + key.name() + "' may act only for run '" + key.run() + "', not '" + run + "'.",
+                    RequestHeaders.LOOP_RUN);
+        }
+        return key.run();
     }
 
     private static String label(Exchange exchange, String header) {

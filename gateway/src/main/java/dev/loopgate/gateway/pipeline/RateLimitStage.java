@@ -29,7 +29,7 @@ public final class RateLimitStage implements Stage {
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        BudgetsConfig.KeyBudget key = budgets.forKey(exchange.key().name());
+        BudgetsConfig.KeyBudget key = budgets.forKey(exchange.key());
         if (exchange.loopBudget().rates().equals(RateLimits.NONE) && key.rates().equals(RateLimits.NONE)) {
             // nothing to count; nor is the budget store asked, so its answer says nothing of whether Redis is up
             return next.proceed(exchange);

@@ -53,7 +53,7 @@ public final class ReserveStage implements Stage {
         long now = clock.millis();
         ReserveRequest request = new ReserveRequest(exchange.loop().loopId(), exchange.key().name(),
                 exchange.requestHash(), choices, exchange.loopBudget().limits(),
-                budgets.forKey(exchange.key().name()).usdPerDayNanos(), config.breakers().settings(), now);
+                budgets.forKey(exchange.key()).usdPerDayNanos(), config.breakers().settings(), now);
         Future<BudgetDecision> reserved = store.call(ledger.reserve(request));
         Future<RateDecision> rate = exchange.rateCheck();
         return Future.join(reserved, rate).transform(both -> {

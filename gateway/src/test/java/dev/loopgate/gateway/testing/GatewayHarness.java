@@ -128,6 +128,13 @@ public final class GatewayHarness implements AutoCloseable, BeforeAllCallback, B
         return harness;
     }
 
+    /** A gateway started now on {@code clock}, for a test that needs one of its own (close it when done). */
+    public static GatewayHarness started(String yaml, Clock clock, String... upstreamNames) {
+        GatewayHarness harness = new GatewayHarness(yaml, upstreamNames).withClock(clock);
+        harness.start();
+        return harness;
+    }
+
     /** One more variable for the YAML's {@code ${NAME}} references; call before the gateway starts. */
     public GatewayHarness withEnv(String name, String value) {
         extraEnv.put(name, value);

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * ({@code ms}, {@code s}, {@code m}, {@code h}), several of them in a row
  * ({@code 1m30s}), or a bare {@code 0}.
  */
-final class DurationParser {
-    static final String EXPECTED = "expected a duration like 500ms, 5s, 2m or 1h";
+public final class DurationParser {
+    public static final String EXPECTED = "expected a duration like 500ms, 5s, 2m or 1h";
 
     private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -22,7 +22,7 @@ final class DurationParser {
      *
      * @throws IllegalArgumentException with a message fit for an operator when it is not one
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String trimmed = text.strip();
         if (trimmed.equals("0")) {
             return Duration.ZERO;

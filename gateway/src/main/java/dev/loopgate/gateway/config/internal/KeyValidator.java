@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
  * once and never kept: only its SHA-256 leaves this class.
  */
 final class KeyValidator {
-    private static final int MAX_NAME_LENGTH = 128;
     static final int MIN_KEY_LENGTH = 16;
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
@@ -73,8 +72,8 @@ final class KeyValidator {
             return null;
         }
         // Names go into store keys (as a hash tag) and audit rows: printable, no braces.
-        if (name.length() > MAX_NAME_LENGTH || name.chars().anyMatch(c -> c < 0x21 || c > 0x7e || c == '{' || c == '}')) {
-            problems.add(path, "must be 1-" + MAX_NAME_LENGTH + " printable characters without spaces or braces");
+        if (!KeyConfig.isValidName(name)) {
+            problems.add(path, KeyConfig.NAME_RULE);
             return null;
         }
         String first = pathByName.putIfAbsent(name, keyPath);

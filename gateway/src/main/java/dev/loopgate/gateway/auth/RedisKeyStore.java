@@ -1,0 +1,165 @@
+package dev.loopgate.gateway.auth;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisLink;
+import dev.loopgate.gateway.wire.Json;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.vertx.core.Vertx;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Keys shared by every replica through Redis, under the {@code {keys}} hash tag:
+ * {@code <ns>:v1:{keys}:all} (id to JSON), {@code :names} (name to id) and {@code :changed}
+ * (a counter). Each change is one script ({@code keys_v1.lua}) that also bumps the counter and
+ * publishes it; replicas hear it on the channel and also read the counter every
+ * {@link #POLL} (pub/sub drops messages while a connection is down), so a change reaches every
+ * replica within a second.
+ */
+public final class RedisKeyStore implements KeyStore {
+    public static final Duration POLL = Duration.ofMillis(500);
+    private static final LuaScript KEYS = LuaScript.load(RedisKeyStore.class, "keys_v1.lua");
+
+    private final Vertx vertx;
+    private final String[] scriptKeys;
+    private final String counterKey;
+    private final String channel;
+    private final RedisConnection<String, String> commands;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private volatile String lastCounter;
+    private final long timer;
+
+    private RedisKeyStore(Vertx vertx, String namespace, RedisConnection<String, String> commands,
+            StatefulRedisPubSubConnection<String, String> pubSub) {
+        this.vertx = vertx;
+        String prefix = namespace + ":v1:{keys}:";
+        this.scriptKeys = new String[] {prefix + "all", prefix + "names", prefix + "changed"};
+        this.counterKey = prefix + "changed";
+        this.channel = prefix + "changed";
+        this.commands = commands;
+        this.pubSub = pubSub;
+        pubSub.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String from, String counter) {
+                heard(counter);
+            }
+        });
+        this.timer = vertx.setPeriodic(POLL.toMillis(), id -> poll());
+    }
+
+    /** Connects (two connections on {@code link}, which stays the caller's) and subscribes. */
+    public static CompletionStage<KeyStore> connect(Vertx vertx, RedisLink link, String namespace) {
+        Objects.requireNonNull(namespace, "namespace");
+        CompletableFuture<RedisConnection<String, String>> commands = link.connect();
+        CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub = link.connectPubSub(StringCodec.UTF8);
+        return commands.thenCombine(pubSub, (c, p) -> new RedisKeyStore(vertx, namespace, c, p))
+                .thenCompose(store -> store.pubSub.async().subscribe(store.channel)
+                        .thenCompose(subscribed -> store.commands.commands().get(store.counterKey))
+                        .thenApply(counter -> {
+                            store.lastCounter = counter;
+                            return (KeyStore) store;
+                        }))
+                .exceptionallyCompose(failure -> {
+                    commands.thenAccept(RedisConnection::closeAsync);
+                    pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
+                    return CompletableFuture.failedFuture(link.unusable("keys", failure));
+                });
+    }
+
+    @Override
+    public CompletionStage<Void> create(RuntimeKey key) {
+        return run("create", key.id(), json(key)).thenCompose(changed -> changed ? CompletableFuture.<Void>completedFuture(null)
+                : CompletableFuture.failedFuture(new KeyNameTakenException(key.name())));
+    }
+
+    @Override
+    public CompletionStage<Boolean> replace(RuntimeKey key) {
+        return run("replace", key.id(), json(key));
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String id) {
+        return run("remove", id, "");
+    }
+
+    @Override
+    public CompletionStage<List<RuntimeKey>> all() {
+        return commands.commands().hvals(scriptKeys[0]).thenApply(values -> {
+            List<RuntimeKey> keys = new ArrayList<>(values.size());
+            for (String value : values) {
+                try {
+                    keys.add(Json.MAPPER.readValue(value, RuntimeKey.class));
+                } catch (JsonProcessingException e) {
+                    throw new UncheckedIOException("a stored key is not readable JSON", e);
+                }
+            }
+            return keys;
+        });
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void close() {
+        vertx.cancelTimer(timer);
+        listeners.clear();
+        pubSub.closeAsync();
+        commands.closeAsync();
+    }
+
+    private CompletableFuture<Boolean> run(String op, String id, String json) {
+        return KEYS.<List<Object>, String, String>run(commands.commands(), ScriptOutputType.MULTI, scriptKeys, op, id,
+                json, channel).thenApply(reply -> {
+                    boolean changed = ((Long) reply.get(0)) == 1L;
+                    if (changed) {
+                        heard(String.valueOf(reply.get(1)));
+                    }
+                    return changed;
+                });
+    }
+
+    /** A change counter seen (published, read or returned): listeners hear of it once. */
+    private void heard(String counter) {
+        if (counter != null && !counter.equals(lastCounter)) {
+            lastCounter = counter;
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    private void poll() {
+        if (!polling.compareAndSet(false, true)) {
+            return;
+        }
+        commands.commands().get(counterKey).whenComplete((counter, failure) -> {
+            polling.set(false);
+            if (failure == null) {
+                heard(counter);
+            }
+        });
+    }
+
+    private static String json(RuntimeKey key) {
+        try {
+            return Json.MAPPER.writeValueAsString(key);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a key is always writable as JSON", e);
+        }
+    }
+}
