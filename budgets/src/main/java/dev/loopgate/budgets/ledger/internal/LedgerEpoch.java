@@ -86,8 +86,9 @@ public final class LedgerEpoch {
             Check next = new Check(now);
             if (current.compareAndSet(check, next)) {
                 run(next);
+                return next.epoch();
             }
-            return current.get().epoch();
+            return verified(); // another caller started a check, or a disconnect cleared it, meanwhile
         }
         if (check.epoch().isDone() && !check.epoch().isCompletedExceptionally() && now - checkedNanos > RECHECK_NANOS
                 && rechecking.compareAndSet(false, true)) {
