@@ -11,6 +11,7 @@ import * as control from './pages/control.js';
 import * as rules from './pages/rules.js';
 import * as history from './pages/history.js';
 import * as providers from './pages/providers.js';
+import * as keys from './pages/keys.js';
 
 /** Pages by route; `admin` pages are neither linked nor rendered for a finance key (the API refuses them anyway). */
 const PAGES = {
@@ -21,6 +22,7 @@ const PAGES = {
   rules: { page: rules, title: 'Rules', admin: true },
   history: { page: history, title: 'Rule versions', admin: true },
   providers: { page: providers, title: 'Providers', admin: true },
+  keys: { page: keys, title: 'Keys', admin: true },
 };
 
 const main = document.getElementById('main');

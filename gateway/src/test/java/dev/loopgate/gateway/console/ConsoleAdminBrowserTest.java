@@ -53,7 +53,7 @@ class ConsoleAdminBrowserTest {
     @Test
     void anAdminPausesALoopSeesItPausedThenResumesItWithAReasonInItsHistory() {
         browser.signIn(GatewayHarness.ADMIN_KEY);
-        assertEquals(List.of("Spend", "Loops", "Loop control", "Rules", "Rule versions", "Providers"), texts("#nav a"));
+        assertEquals(List.of("Spend", "Loops", "Loop control", "Rules", "Rule versions", "Providers", "Keys"), texts("#nav a"));
         browser.open("#/control");
         browser.waitForPage("control");
         assertEquals("runaway-1", browser.js("return document.querySelector('#control-table tbody tr').dataset.loop"),
@@ -242,6 +242,29 @@ class ConsoleAdminBrowserTest {
     private static List<String> attributes(String css, String attribute) {
         return (List<String>) browser.js("return [...document.querySelectorAll(arguments[0])].map(e => e.getAttribute(arguments[1]))",
                 css, attribute);
+    }
+
+    @Test
+    void anAdminMakesAKeyThatWorksAtOnceAndRevokesIt() {
+        browser.signIn(GatewayHarness.ADMIN_KEY);
+        browser.open("#/keys");
+        browser.waitForPage("keys");
+        browser.waitForText(By.cssSelector("#keys-table tr[data-name='ops']"), "gateway.yaml");
+        browser.type(By.id("key-name"), "console-bot");
+        browser.type(By.id("key-loops"), "console-*");
+        browser.click(By.cssSelector("#key-form button[type=submit]"));
+        String secret = browser.waitFor(By.id("new-key-secret")).getText();
+        assertTrue(secret.startsWith("lg-"), secret);
+        browser.waitForText(By.cssSelector("#keys-table tr[data-name='console-bot']"), "admin API");
+        browser.screenshot("keys");
+        // /v1/models checks the key without a model call (which would join the traffic the simulations replay)
+        assertEquals(200, gateway.request(HttpMethod.GET, "/v1/models").key(secret).send().status(),
+                "the key works as soon as it is shown");
+
+        browser.click(By.cssSelector("button[aria-label='revoke console-bot']"));
+        browser.until("the key is gone from the list", driver -> driver.findElements(
+                By.cssSelector("#keys-table tr[data-name='console-bot']")).isEmpty());
+        assertEquals(401, gateway.request(HttpMethod.GET, "/v1/models").key(secret).send().status(), "revoked");
     }
 
     static GatewayResponse admin(HttpMethod method, String path, String body) {
