@@ -1,6 +1,7 @@
 package dev.loopgate.budgets.responses;
 
 import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.Reconnecting;
 import dev.loopgate.budgets.redis.RedisConnection;
 import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
@@ -29,13 +30,13 @@ public final class ResponseStores {
 
     /**
      * In Redis under {@code <namespace>:v1:resp:{<id>}}, each key expiring after {@code ttl}, on a
-     * connection of its own from {@code link} (closed by {@link ResponseStore#close()}). Completes
-     * once connected.
+     * connection of its own from {@code link} (closed by {@link ResponseStore#close()}), made in the
+     * background: ready at once, its calls failing with the reason while Redis cannot be reached.
      */
     public static CompletionStage<ResponseStore> redis(RedisLink link, String namespace, Duration ttl) {
-        return link.connect()
-                .thenApply(connection -> (ResponseStore) new InRedis(connection, namespace, ttl))
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("responses", failure)));
+        return CompletableFuture.completedFuture(new InRedis(new Reconnecting<>(() -> link.connect()
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("responses", failure)))),
+                namespace, ttl));
     }
 
     private static final class InMemory implements ResponseStore {
@@ -88,11 +89,11 @@ public final class ResponseStores {
     private static final class InRedis implements ResponseStore {
         private static final LuaScript PUT = LuaScript.load(ResponseStores.class, "put_v1.lua");
 
-        private final RedisConnection<String, String> connection;
+        private final Reconnecting<RedisConnection<String, String>> connection;
         private final String namespace;
         private final long ttlMillis;
 
-        InRedis(RedisConnection<String, String> connection, String namespace, Duration ttl) {
+        InRedis(Reconnecting<RedisConnection<String, String>> connection, String namespace, Duration ttl) {
             this.connection = connection;
             this.namespace = namespace;
             this.ttlMillis = ttl.toMillis();
@@ -104,26 +105,26 @@ public final class ResponseStores {
 
         @Override
         public CompletionStage<Void> put(String id, StoredResponse response) {
-            return PUT.<Object, String, String>run(connection.commands(), ScriptOutputType.STATUS, new String[] {key(id)},
-                    Long.toString(ttlMillis), response.owner(), response.loopId(), response.conversation(),
-                    response.response()).thenApply(done -> null);
+            return connection.get().thenCompose(open -> PUT.<Object, String, String>run(open.commands(),
+                    ScriptOutputType.STATUS, new String[] {key(id)}, Long.toString(ttlMillis), response.owner(),
+                    response.loopId(), response.conversation(), response.response())).thenApply(done -> null);
         }
 
         @Override
         public CompletionStage<Optional<StoredResponse>> get(String id) {
-            return connection.commands().hgetall(key(id)).thenApply(fields -> fields.isEmpty() ? Optional.empty()
+            return connection.get().thenCompose(open -> open.commands().hgetall(key(id))).thenApply(fields -> fields.isEmpty() ? Optional.empty()
                     : Optional.of(new StoredResponse(fields.get("owner"), fields.get("loop"), fields.get("conversation"),
                             fields.get("response"))));
         }
 
         @Override
         public CompletionStage<Boolean> delete(String id) {
-            return connection.commands().del(key(id)).thenApply(removed -> removed > 0);
+            return connection.get().thenCompose(open -> open.commands().del(key(id))).thenApply(removed -> removed > 0);
         }
 
         @Override
         public void close() {
-            connection.closeAsync();
+            connection.close().thenAccept(RedisConnection::closeAsync);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.loopgate.gateway.auth;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.Reconnecting;
 import dev.loopgate.budgets.redis.RedisConnection;
 import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.gateway.wire.Json;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,48 +38,55 @@ public final class RedisKeyStore implements KeyStore {
     private final String[] scriptKeys;
     private final String counterKey;
     private final String channel;
-    private final RedisConnection<String, String> commands;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Reconnecting<RedisConnection<String, String>> commands;
+    private final Reconnecting<StatefulRedisPubSubConnection<String, String>> changes;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile String lastCounter;
     private final long timer;
 
-    private RedisKeyStore(Vertx vertx, String namespace, RedisConnection<String, String> commands,
-            StatefulRedisPubSubConnection<String, String> pubSub) {
+    private RedisKeyStore(Vertx vertx, RedisLink link, String namespace) {
         this.vertx = vertx;
         String prefix = namespace + ":v1:{keys}:";
         this.scriptKeys = new String[] {prefix + "all", prefix + "names", prefix + "changed"};
         this.counterKey = prefix + "changed";
         this.channel = prefix + "changed";
-        this.commands = commands;
-        this.pubSub = pubSub;
+        this.commands = new Reconnecting<>(() -> link.connect()
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("keys", failure))));
+        this.changes = new Reconnecting<>(() -> link.connectPubSub(StringCodec.UTF8).thenCompose(this::subscribe));
+        this.timer = vertx.setPeriodic(POLL.toMillis(), id -> poll());
+    }
+
+    /**
+     * A store on two connections of its own from {@code link} (which stays the caller's), made in
+     * the background: ready at once, so a gateway starts while Redis is down and sees the keys once
+     * it is back (the poll reads the counter again). Completes once the first attempt is over.
+     */
+    public static CompletionStage<KeyStore> connect(Vertx vertx, RedisLink link, String namespace) {
+        Objects.requireNonNull(namespace, "namespace");
+        RedisKeyStore store = new RedisKeyStore(vertx, link, namespace);
+        return store.commands.get().thenCompose(open -> open.commands().get(store.counterKey))
+                .handle((counter, failure) -> {
+                    store.lastCounter = counter;
+                    return store;
+                });
+    }
+
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> subscribe(
+            StatefulRedisPubSubConnection<String, String> pubSub) {
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String from, String counter) {
                 heard(counter);
             }
         });
-        this.timer = vertx.setPeriodic(POLL.toMillis(), id -> poll());
-    }
-
-    /** Connects (two connections on {@code link}, which stays the caller's) and subscribes. */
-    public static CompletionStage<KeyStore> connect(Vertx vertx, RedisLink link, String namespace) {
-        Objects.requireNonNull(namespace, "namespace");
-        CompletableFuture<RedisConnection<String, String>> commands = link.connect();
-        CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub = link.connectPubSub(StringCodec.UTF8);
-        return commands.thenCombine(pubSub, (c, p) -> new RedisKeyStore(vertx, namespace, c, p))
-                .thenCompose(store -> store.pubSub.async().subscribe(store.channel)
-                        .thenCompose(subscribed -> store.commands.commands().get(store.counterKey))
-                        .thenApply(counter -> {
-                            store.lastCounter = counter;
-                            return (KeyStore) store;
-                        }))
-                .exceptionallyCompose(failure -> {
-                    commands.thenAccept(RedisConnection::closeAsync);
-                    pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
-                    return CompletableFuture.failedFuture(link.unusable("keys", failure));
-                });
+        return pubSub.async().subscribe(channel).toCompletableFuture().handle((subscribed, failure) -> {
+            if (failure != null) {
+                pubSub.closeAsync();
+                throw new CompletionException(failure);
+            }
+            return pubSub;
+        });
     }
 
     @Override
@@ -98,7 +107,7 @@ public final class RedisKeyStore implements KeyStore {
 
     @Override
     public CompletionStage<List<RuntimeKey>> all() {
-        return commands.commands().hvals(scriptKeys[0]).thenApply(values -> {
+        return commands.get().thenCompose(open -> open.commands().hvals(scriptKeys[0])).thenApply(values -> {
             List<RuntimeKey> keys = new ArrayList<>(values.size());
             for (String value : values) {
                 try {
@@ -120,13 +129,13 @@ public final class RedisKeyStore implements KeyStore {
     public void close() {
         vertx.cancelTimer(timer);
         listeners.clear();
-        pubSub.closeAsync();
-        commands.closeAsync();
+        changes.close().thenAccept(StatefulRedisPubSubConnection::closeAsync);
+        commands.close().thenAccept(RedisConnection::closeAsync);
     }
 
     private CompletableFuture<Boolean> run(String op, String id, String json) {
-        return KEYS.<List<Object>, String, String>run(commands.commands(), ScriptOutputType.MULTI, scriptKeys, op, id,
-                json, channel).thenApply(reply -> {
+        return commands.get().thenCompose(open -> KEYS.<List<Object>, String, String>run(open.commands(),
+                ScriptOutputType.MULTI, scriptKeys, op, id, json, channel)).thenApply(reply -> {
                     boolean changed = ((Long) reply.get(0)) == 1L;
                     if (changed) {
                         heard(String.valueOf(reply.get(1)));
@@ -147,7 +156,8 @@ public final class RedisKeyStore implements KeyStore {
         if (!polling.compareAndSet(false, true)) {
             return;
         }
-        commands.commands().get(counterKey).whenComplete((counter, failure) -> {
+        changes.get(); // subscribes again if it could not before
+        commands.get().thenCompose(open -> open.commands().get(counterKey)).whenComplete((counter, failure) -> {
             polling.set(false);
             if (failure == null) {
                 heard(counter);

@@ -46,18 +46,25 @@ public final class RulesService {
      * Loads the current version (seeding the store with {@code configured} when it is
      * empty) and follows every later one. Fails when the stored rules do not fit this
      * gateway's tiers and models: routing by other rules than the rest of the cluster
-     * would be worse than not starting.
+     * would be worse than not starting. When the store cannot be reached (Redis down at
+     * start), routes by {@code configured} as version 0 until the store answers with its own.
      */
     public static Future<RulesService> start(RulesStore store, TierTable tiers, RuleSet configured, AuditLog audit,
             Clock clock) {
         return store.publishIfEmpty(configured.document().toString(), CONFIG_AUTHOR, "rules from the configuration file")
-                .map(current -> {
-                    RulesService service = new RulesService(store, tiers,
-                            new ActiveRules(new ActiveRules.Version(current.version(), compile(current, tiers))), audit,
-                            clock);
+                .map(current -> new ActiveRules.Version(current.version(), compile(current, tiers)))
+                .recover(failure -> {
+                    if (failure instanceof RulesException) {
+                        return Future.failedFuture(failure);
+                    }
+                    LOG.warn("the rules store cannot be reached ({}); routing by the configured rules until it answers",
+                            failure.getMessage());
+                    return Future.succeededFuture(new ActiveRules.Version(0, configured));
+                })
+                .map(version -> {
+                    RulesService service = new RulesService(store, tiers, new ActiveRules(version), audit, clock);
                     store.onChange(service::onPublished);
-                    LOG.info("routing by rules version {} ({} rules)", current.version(),
-                            service.active.current().rules().size());
+                    LOG.info("routing by rules version {} ({} rules)", version.number(), version.rules().size());
                     return service;
                 });
     }

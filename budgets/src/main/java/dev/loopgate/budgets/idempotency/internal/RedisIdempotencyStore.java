@@ -4,6 +4,7 @@ import dev.loopgate.budgets.idempotency.IdempotencyClaim;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.StoredAnswer;
 import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.Reconnecting;
 import dev.loopgate.budgets.redis.RedisConnection;
 import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
@@ -19,8 +20,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Idempotency shared by every replica through Redis (layout in {@link IdempotencyKeys}); each
@@ -46,8 +49,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final LuaScript RENEW = LuaScript.load(RedisIdempotencyStore.class, "renew_v1.lua");
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-    private final RedisConnection<String, byte[]> commands;
-    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final Reconnecting<RedisConnection<String, byte[]>> commands;
+    private final Reconnecting<StatefulRedisPubSubConnection<String, String>> ended;
     private final IdempotencyKeys keys;
     private final byte[] ttlMillis;
     private final byte[] leaseMillis;
@@ -57,23 +60,26 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private final Waiters waiters = new Waiters();
     private volatile boolean closed;
 
-    private RedisIdempotencyStore(RedisConnection<String, byte[]> commands,
-            StatefulRedisPubSubConnection<String, String> pubSub, IdempotencyKeys keys, Duration ttl, Duration lease,
+    private RedisIdempotencyStore(RedisLink link, IdempotencyKeys keys, Duration ttl, Duration lease,
             Duration firstPoll, Duration maxPoll) {
-        this.commands = commands;
-        this.pubSub = pubSub;
         this.keys = keys;
         this.ttlMillis = ascii(Long.toString(ttl.toMillis()));
         this.leaseMillis = ascii(Long.toString(lease.toMillis()));
         this.endedChannel = ascii(keys.endedChannel());
         this.firstPollNanos = firstPoll.toNanos();
         this.maxPollNanos = maxPoll.toNanos();
+        // last: the subscription may be made on another thread before this constructor returns
+        this.commands = new Reconnecting<>(() -> link.connect(CODEC)
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("idempotency", failure))));
+        this.ended = new Reconnecting<>(() -> link.connectPubSub(StringCodec.UTF8).thenCompose(this::subscribe));
     }
 
     /**
      * Opens two connections on {@code link} (commands, and the "ended" subscription), closed by
-     * {@link #close()}; the link stays the caller's. Completes once subscribed; fails with the
-     * reason Redis cannot be used. Never blocks.
+     * {@link #close()}; the link stays the caller's. Ready at once: the connections are made in
+     * the background, and while Redis cannot be reached claims fail with the reason (a waiting
+     * claim also looks again now and then, so a subscription made late misses nothing). Never
+     * blocks.
      *
      * @param namespace first part of every key, e.g. {@code lg}
      * @param ttl       how long an answer is kept
@@ -90,25 +96,27 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         Objects.requireNonNull(link, "link");
         IdempotencyKeys keys = IdempotencyKeys.of(namespace);
         Arguments.checkTimes(ttl, lease);
-        CompletableFuture<RedisConnection<String, byte[]>> commands = link.connect(CODEC);
-        CompletableFuture<StatefulRedisPubSubConnection<String, String>> pubSub = link.connectPubSub(StringCodec.UTF8);
-        return commands.thenCombine(pubSub, (c, p) -> new RedisIdempotencyStore(c, p, keys, ttl, lease, firstPoll, maxPoll))
-                .thenCompose(RedisIdempotencyStore::subscribe)
-                .exceptionallyCompose(failure -> {
-                    commands.thenAccept(RedisConnection::closeAsync);
-                    pubSub.thenAccept(StatefulRedisPubSubConnection::closeAsync);
-                    return CompletableFuture.failedFuture(link.unusable("idempotency", failure));
-                });
+        RedisIdempotencyStore store = new RedisIdempotencyStore(link, keys, ttl, lease, firstPoll, maxPoll);
+        // a caller that needs the subscription at once (tests of the "ended" message) waits for it
+        return store.ended.get().handle((subscribed, failure) -> store);
     }
 
-    private CompletionStage<IdempotencyStore> subscribe() {
+    private CompletableFuture<StatefulRedisPubSubConnection<String, String>> subscribe(
+            StatefulRedisPubSubConnection<String, String> pubSub) {
         pubSub.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String scopeHash) {
                 waiters.signal(scopeHash);
             }
         });
-        return pubSub.async().subscribe(keys.endedChannel()).thenApply(ignored -> this);
+        return pubSub.async().subscribe(keys.endedChannel()).toCompletableFuture()
+                .handle((subscribed, failure) -> {
+                    if (failure != null) {
+                        pubSub.closeAsync();
+                        throw new CompletionException(failure);
+                    }
+                    return pubSub;
+                });
     }
 
     @Override
@@ -124,8 +132,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         }
         CompletableFuture<Void> ended = waiters.register(slot.hash());
         String token = UUID.randomUUID().toString();
-        CompletionStage<List<Object>> reply = CLAIM.run(redis(), ScriptOutputType.MULTI, slot.scriptKeys(),
-                ascii(token + " " + bodyHash), leaseMillis);
+        CompletionStage<List<Object>> reply = withRedis(redis -> CLAIM.run(redis, ScriptOutputType.MULTI,
+                slot.scriptKeys(), ascii(token + " " + bodyHash), leaseMillis));
         return reply.thenCompose(result -> {
             String kind = new String((byte[]) result.get(0), StandardCharsets.UTF_8);
             switch (kind) {
@@ -186,8 +194,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
         }
         IdempotencyKeys.Slot slot = keys.slot(scope);
-        return COMPLETE.<Long, String, byte[]>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token),
-                AnswerCodec.encode(answer), ttlMillis, endedChannel, ascii(slot.hash())).thenApply(done -> done == 1L);
+        return withRedis(redis -> COMPLETE.<Long, String, byte[]>run(redis, ScriptOutputType.INTEGER, slot.scriptKeys(),
+                ascii(token), AnswerCodec.encode(answer), ttlMillis, endedChannel, ascii(slot.hash())))
+                .thenApply(done -> done == 1L);
     }
 
     @Override
@@ -197,8 +206,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
         }
         IdempotencyKeys.Slot slot = keys.slot(scope);
-        return ABANDON.<Long, String, byte[]>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token), endedChannel,
-                ascii(slot.hash())).thenApply(done -> done == 1L);
+        return withRedis(redis -> ABANDON.<Long, String, byte[]>run(redis, ScriptOutputType.INTEGER, slot.scriptKeys(),
+                ascii(token), endedChannel, ascii(slot.hash()))).thenApply(done -> done == 1L);
     }
 
     @Override
@@ -208,8 +217,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return CompletableFuture.failedFuture(new IllegalStateException("the idempotency store is closed"));
         }
         IdempotencyKeys.Slot slot = keys.slot(scope);
-        return RENEW.<Long, String, byte[]>run(redis(), ScriptOutputType.INTEGER, slot.scriptKeys(), ascii(token),
-                leaseMillis).thenApply(done -> done == 1L);
+        return withRedis(redis -> RENEW.<Long, String, byte[]>run(redis, ScriptOutputType.INTEGER, slot.scriptKeys(),
+                ascii(token), leaseMillis)).thenApply(done -> done == 1L);
     }
 
     /** How many claims of this store are waiting for a running call now (for tests). */
@@ -225,12 +234,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         }
         closed = true;
         waiters.signalAll();
-        pubSub.closeAsync();
-        commands.closeAsync();
+        ended.close().thenAccept(StatefulRedisPubSubConnection::closeAsync);
+        commands.close().thenAccept(RedisConnection::closeAsync);
     }
 
-    private RedisClusterAsyncCommands<String, byte[]> redis() {
-        return commands.commands();
+    /** Runs a command once connected; also makes the subscription again if it could not be made before. */
+    private <T> CompletionStage<T> withRedis(Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> call) {
+        ended.get();
+        return commands.get().thenCompose(open -> call.apply(open.commands()));
     }
 
     private static byte[] ascii(String text) {

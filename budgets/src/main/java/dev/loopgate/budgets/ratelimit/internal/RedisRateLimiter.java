@@ -1,6 +1,7 @@
 package dev.loopgate.budgets.ratelimit.internal;
 
 import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.Reconnecting;
 import dev.loopgate.budgets.redis.RedisConnection;
 import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.ratelimit.RateDecision;
@@ -39,20 +40,23 @@ public final class RedisRateLimiter implements RateLimiter {
     private static final String TAKE = "take";
     private static final String GIVE = "give";
 
-    private final RedisConnection<String, String> connection;
+    private final Reconnecting<RedisConnection<String, String>> connection;
     private final RateLimitKeys keys;
     private final Clock clock;
     private volatile boolean closed;
 
-    private RedisRateLimiter(RedisConnection<String, String> connection, RateLimitKeys keys, Clock clock) {
-        this.connection = connection;
+    private RedisRateLimiter(RedisLink link, RateLimitKeys keys, Clock clock) {
+        this.connection = new Reconnecting<>(() -> link.connect()
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("rate limits", failure))));
         this.keys = keys;
         this.clock = clock;
     }
 
     /**
-     * Opens a connection of its own on {@code link} (closed by {@link #close()}; the link stays
-     * the caller's) and completes with the limiter once connected. Never blocks.
+     * A limiter on a connection of its own from {@code link} (closed by {@link #close()}; the link
+     * stays the caller's), connecting in the background: it is ready at once, and while Redis
+     * cannot be reached its calls fail with the reason (a Redis down at start is joined once it
+     * is back). Never blocks.
      *
      * @param namespace first part of every key, e.g. {@code lg}
      * @param clock     where refill time comes from
@@ -61,9 +65,7 @@ public final class RedisRateLimiter implements RateLimiter {
         Objects.requireNonNull(link, "link");
         Objects.requireNonNull(clock, "clock");
         RateLimitKeys keys = RateLimitKeys.of(namespace);
-        return link.connect()
-                .thenApply(connection -> (RateLimiter) new RedisRateLimiter(connection, keys, clock))
-                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("rate limits", failure)));
+        return CompletableFuture.completedFuture(new RedisRateLimiter(link, keys, clock));
     }
 
     @Override
@@ -136,7 +138,8 @@ public final class RedisRateLimiter implements RateLimiter {
             args[3 + 2 * i] = Long.toString(take.bucket().capacity());
             args[4 + 2 * i] = Long.toString(take.amount());
         }
-        return BUCKETS.<List<Object>, String, String>run(connection.commands(), ScriptOutputType.MULTI, bucketKeys, args)
+        return connection.get().thenCompose(open -> BUCKETS.<List<Object>, String, String>run(open.commands(),
+                        ScriptOutputType.MULTI, bucketKeys, args))
                 .toCompletableFuture();
     }
 
@@ -146,7 +149,7 @@ public final class RedisRateLimiter implements RateLimiter {
             return;
         }
         closed = true;
-        connection.closeAsync();
+        connection.close().thenAccept(RedisConnection::closeAsync);
     }
 
     /** One owner's share of a call: its takes, in plan order, and the script's reply. */

@@ -13,6 +13,7 @@ import dev.loopgate.budgets.redis.RedisConnection;
 import dev.loopgate.budgets.redis.RedisEndpoint;
 import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.testkit.Await;
+import dev.loopgate.budgets.testkit.LocalRedisServer;
 import dev.loopgate.budgets.testkit.FakeClock;
 import dev.loopgate.budgets.testkit.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -140,11 +141,20 @@ class RedisIdempotencyStoreTest extends IdempotencyStoreContract {
     }
 
     @Test
-    void anUnreachableRedisFailsWithTheReason() {
-        RedisLink nowhere = RedisLink.create(RedisEndpoint.single("redis://127.0.0.1:1"));
-        Throwable failure = Await.failure(IdempotencyStores.redis(nowhere, "lgtest", TTL, LEASE));
-        nowhere.shutdown();
-        assertTrue(failure.getMessage().startsWith("idempotency: cannot use Redis at 127.0.0.1:1"),
-                failure.getMessage());
+    void anUnreachableRedisFailsWithTheReasonAndAStoreMadeMeanwhileJoinsWhenItIsUp() {
+        try (LocalRedisServer later = new LocalRedisServer()) {
+            RedisLink link = RedisLink.create(RedisEndpoint.single(later.url()));
+            IdempotencyStore waiting = Await.result(IdempotencyStores.redis(link, "lgtest", TTL, LEASE));
+            try {
+                Throwable failure = Await.failure(waiting.claim(SCOPE, BODY, Duration.ZERO));
+                assertTrue(failure.getMessage().contains("idempotency: cannot use Redis at 127.0.0.1:"), failure.getMessage());
+                later.start();
+                Await.until("the store joins Redis once it is up", () -> waiting.claim(SCOPE, BODY, Duration.ZERO)
+                        .toCompletableFuture().handle((claim, error) -> error == null).join());
+            } finally {
+                waiting.close();
+                link.shutdown();
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.loopgate.budgets.ratelimit.RateLimits;
 import dev.loopgate.budgets.redis.RedisEndpoint;
 import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.testkit.Await;
+import dev.loopgate.budgets.testkit.LocalRedisServer;
 import dev.loopgate.budgets.testkit.FakeClock;
 import dev.loopgate.budgets.testkit.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -90,11 +91,20 @@ class RedisRateLimiterTest extends RateLimiterContract {
     }
 
     @Test
-    void anUnreachableRedisFailsWithTheReason() {
-        RedisLink nowhere = RedisLink.create(RedisEndpoint.single("redis://127.0.0.1:1"));
-        Throwable failure = Await.failure(RateLimiters.redis(nowhere, "lgtest", clock));
-        nowhere.shutdown();
-        assertTrue(failure.getMessage().startsWith("rate limits: cannot use Redis at 127.0.0.1:1"),
-                failure.getMessage());
+    void anUnreachableRedisFailsWithTheReasonAndALimiterMadeMeanwhileJoinsWhenItIsUp() {
+        try (LocalRedisServer later = new LocalRedisServer()) {
+            RedisLink link = RedisLink.create(RedisEndpoint.single(later.url()));
+            RateLimiter waiting = Await.result(RateLimiters.redis(link, "lgtest", clock));
+            try {
+                Throwable failure = Await.failure(waiting.acquire(LOOP, new RateLimits(10, 0), KEY, RateLimits.NONE, 1));
+                assertTrue(failure.getMessage().contains("rate limits: cannot use Redis at 127.0.0.1:"), failure.getMessage());
+                later.start();
+                Await.until("the limiter joins Redis once it is up", () -> waiting.acquire(LOOP, new RateLimits(10, 0), KEY,
+                        RateLimits.NONE, 1).toCompletableFuture().handle((decision, error) -> error == null).join());
+            } finally {
+                waiting.close();
+                link.shutdown();
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.loopgate.gateway.rules.store;
 
 import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.Reconnecting;
 import dev.loopgate.budgets.redis.RedisConnection;
 import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * and poll {@code current} every {@code pollInterval} because pub/sub drops messages while a
  * connection is down.
  *
- * <p>The constructor only starts connecting; every operation waits for {@link #ready()} and
- * fails with its reason when Redis cannot be used. Lettuce completes its futures on its own
+ * <p>The constructor only starts connecting; every operation waits for that and fails with its
+ * reason while Redis cannot be used, and the first operation (or poll) a second after a failed
+ * attempt connects again, so a store made while Redis is down joins it once it is back. Lettuce completes its futures on its own
  * I/O threads; every result is moved onto the store's context before anything reads it, so
  * the store's state is confined there.
  */
@@ -46,11 +48,11 @@ public final class RedisRulesStore implements RulesStore {
     private final Context context;
     private final Clock clock;
     private final RedisRulesKeys keys;
-    private final Future<Connections> connections;
+    private final Reconnecting<Connections> connected;
     private final ChangeFeed feed = new ChangeFeed();
     private volatile Future<Void> closing;
     private volatile long lastNoticeHandled;
-    private long pollTimer = -1;
+    private final long pollTimer;
     private boolean polling;
 
     /** Its two connections: commands, and the subscription (which can run nothing else). */
@@ -84,9 +86,12 @@ public final class RedisRulesStore implements RulesStore {
         }
         this.keys = RedisRulesKeys.of(namespace);
         Objects.requireNonNull(link, "link");
-        this.connections = open(link)
-                .compose(opened -> start(opened, pollInterval))
-                .recover(failure -> Future.failedFuture(link.unusable("routing rules", failure)));
+        // connected in the background, again after a failure (a store made while Redis is down joins later)
+        this.connected = new Reconnecting<>(() -> open(link)
+                .compose(this::start)
+                .recover(failure -> Future.failedFuture(link.unusable("routing rules", failure)))
+                .toCompletionStage().toCompletableFuture());
+        this.pollTimer = context.owner().setPeriodic(pollInterval.toMillis(), id -> poll());
     }
 
     /** A store that is ready: connected, subscribed, its current version read. */
@@ -98,29 +103,29 @@ public final class RedisRulesStore implements RulesStore {
 
     /** Completes once connected, subscribed and the current version read; fails with the reason Redis cannot be used. */
     public Future<Void> ready() {
-        return connections.mapEmpty();
+        return connections().mapEmpty();
     }
 
     @Override
     public Future<RulesVersion> current() {
-        return connections.compose(this::loadCurrent);
+        return connections().compose(this::loadCurrent);
     }
 
     @Override
     public Future<RulesVersion> publish(String document, String author, String comment) {
         InMemoryRulesStore.checkPublishArguments(document, author);
-        return connections.compose(redis -> runPublishScript(redis, ALWAYS, document, author, comment));
+        return connections().compose(redis -> runPublishScript(redis, ALWAYS, document, author, comment));
     }
 
     @Override
     public Future<RulesVersion> publishIfEmpty(String document, String author, String comment) {
         InMemoryRulesStore.checkPublishArguments(document, author);
-        return connections.compose(redis -> runPublishScript(redis, IF_EMPTY, document, author, comment));
+        return connections().compose(redis -> runPublishScript(redis, IF_EMPTY, document, author, comment));
     }
 
     @Override
     public Future<RulesVersion> version(long version) {
-        return connections.compose(redis -> version < 1 ? Future.succeededFuture() : loadVersion(redis, version));
+        return connections().compose(redis -> version < 1 ? Future.succeededFuture() : loadVersion(redis, version));
     }
 
     @Override
@@ -140,13 +145,13 @@ public final class RedisRulesStore implements RulesStore {
     @Override
     public synchronized Future<Void> close() {
         if (closing == null) {
-            closing = connections.transform(opened -> {
+            context.owner().cancelTimer(pollTimer);
+            closing = onContext(connected.close()).transform(opened -> {
+                feed.clear();
                 if (opened.failed()) {
                     return Future.succeededFuture(); // the failed start already closed what it opened
                 }
                 Connections redis = opened.result();
-                context.owner().cancelTimer(pollTimer);
-                feed.clear();
                 return onContext(redis.pubSub().async().unsubscribe(keys.changed()))
                         .otherwiseEmpty()
                         .compose(x -> Future.join(onContext(redis.pubSub().closeAsync()),
@@ -188,7 +193,7 @@ public final class RedisRulesStore implements RulesStore {
         }
     }
 
-    private Future<Connections> start(Connections redis, Duration pollInterval) {
+    private Future<Connections> start(Connections redis) {
         redis.pubSub().addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String message) {
@@ -203,7 +208,6 @@ public final class RedisRulesStore implements RulesStore {
                         close(redis.commands(), redis.pubSub());
                         return Future.failedFuture(started.cause());
                     }
-                    pollTimer = context.owner().setPeriodic(pollInterval.toMillis(), id -> poll(redis));
                     return Future.succeededFuture(redis);
                 });
     }
@@ -248,12 +252,12 @@ public final class RedisRulesStore implements RulesStore {
         lastNoticeHandled = Math.max(lastNoticeHandled, version);
     }
 
-    private void poll(Connections redis) {
+    private void poll() {
         if (polling || closing != null) {
             return;
         }
         polling = true;
-        loadCurrent(redis).onComplete(done -> {
+        connections().compose(this::loadCurrent).onComplete(done -> {
             polling = false;
             if (done.failed()) {
                 LOG.debug("polling the current rules version failed: {}", RedisLink.describe(done.cause()));
@@ -285,7 +289,12 @@ public final class RedisRulesStore implements RulesStore {
     }
 
     private <T> Future<T> call(Function<RedisClusterAsyncCommands<String, String>, CompletionStage<T>> command) {
-        return connections.compose(redis -> onContext(command.apply(redis.redis())));
+        return connections().compose(redis -> onContext(command.apply(redis.redis())));
+    }
+
+    /** Connected, subscribed and the current version read; the first call after a failed attempt tries again. */
+    private Future<Connections> connections() {
+        return onContext(connected.get());
     }
 
     /** A Lettuce result, completed on the store's context. */
