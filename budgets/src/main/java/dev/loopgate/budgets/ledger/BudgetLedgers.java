@@ -4,6 +4,7 @@ import dev.loopgate.budgets.ledger.internal.InMemoryBudgetLedger;
 import dev.loopgate.budgets.ledger.internal.RedisBudgetLedger;
 import dev.loopgate.budgets.ledger.internal.SlicedBudgetLedger;
 import dev.loopgate.budgets.redis.RedisLink;
+import java.nio.file.Path;
 import java.time.Clock;
 
 /** Makes {@link BudgetLedger}s: in memory for one process, shared through Redis, or Redis with local slices. */
@@ -31,9 +32,11 @@ public final class BudgetLedgers {
 
     /**
      * {@code shared} while it answers; while it cannot, each loop spends from a local slice
-     * ({@code slice} of what it had left), replayed into {@code shared} once it is back.
+     * ({@code slice} of what it had left), replayed into {@code shared} once it is back. The
+     * replay queue is kept in {@code spoolDir} (null: in memory only), so it survives a restart.
      */
-    public static SlicedBudgetLedger sliced(BudgetLedger shared, double slice, long reservationTtlMillis, Clock clock) {
-        return new SlicedBudgetLedger(shared, slice, reservationTtlMillis, clock);
+    public static SlicedBudgetLedger sliced(BudgetLedger shared, double slice, long reservationTtlMillis, Clock clock,
+            Path spoolDir) {
+        return new SlicedBudgetLedger(shared, slice, reservationTtlMillis, clock, spoolDir);
     }
 }

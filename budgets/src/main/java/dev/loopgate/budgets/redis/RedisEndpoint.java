@@ -9,11 +9,14 @@ import java.util.Objects;
 
 /**
  * Where the shared state lives: one Redis node, a master found through Sentinel, or a Redis
- * Cluster. Node addresses are {@code redis://host:port} ({@code rediss://} for TLS); an ACL
- * user and password, when given, are used for every data node (a Sentinel node may carry its
- * own password in its URL). {@link #toString()} never shows a password.
+ * Cluster. Node addresses are {@code redis://host:port} ({@code rediss://} for TLS, checked
+ * against the JVM's trusted certificates, or against {@code tlsCa}, a PEM file of CA
+ * certificates, when given); an ACL user and password, when given, are used for every data
+ * node (a Sentinel node may carry its own password in its URL). {@link #toString()} never
+ * shows a password.
  */
-public record RedisEndpoint(Kind kind, List<String> nodes, String master, String user, String password) {
+public record RedisEndpoint(Kind kind, List<String> nodes, String master, String user, String password,
+        String tlsCa) {
     public enum Kind { SINGLE, SENTINEL, CLUSTER }
 
     public RedisEndpoint {
@@ -33,22 +36,27 @@ public record RedisEndpoint(Kind kind, List<String> nodes, String master, String
 
     /** One Redis, e.g. {@code redis://127.0.0.1:6379} or {@code rediss://user:secret@redis.internal:6380/0}. */
     public static RedisEndpoint single(String url) {
-        return new RedisEndpoint(Kind.SINGLE, List.of(url), null, null, null);
+        return new RedisEndpoint(Kind.SINGLE, List.of(url), null, null, null, null);
     }
 
     /** A Redis Cluster, found from any of these nodes (the rest of the topology is discovered). */
     public static RedisEndpoint cluster(List<String> nodes) {
-        return new RedisEndpoint(Kind.CLUSTER, nodes, null, null, null);
+        return new RedisEndpoint(Kind.CLUSTER, nodes, null, null, null, null);
     }
 
     /** The master named {@code master}, as these Sentinel nodes report it (followed through failovers). */
     public static RedisEndpoint sentinel(String master, List<String> nodes) {
-        return new RedisEndpoint(Kind.SENTINEL, nodes, master, null, null);
+        return new RedisEndpoint(Kind.SENTINEL, nodes, master, null, null, null);
     }
 
     /** The same nodes, logging in as {@code user} (null: the default user) with {@code password} (null: none). */
     public RedisEndpoint withCredentials(String user, String password) {
-        return new RedisEndpoint(kind, nodes, master, user, password);
+        return new RedisEndpoint(kind, nodes, master, user, password, tlsCa);
+    }
+
+    /** The same nodes, their TLS certificates checked against the CA certificates in the PEM file {@code caFile}. */
+    public RedisEndpoint withTlsCa(String caFile) {
+        return new RedisEndpoint(kind, nodes, master, user, password, caFile);
     }
 
     /** The address for a single node or a Sentinel master; for a cluster use {@link #clusterUris()}. */

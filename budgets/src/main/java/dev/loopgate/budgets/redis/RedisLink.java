@@ -6,6 +6,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -16,6 +17,7 @@ import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import java.io.File;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -71,6 +73,8 @@ public final class RedisLink {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(1), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build();
+        SslOptions tls = endpoint.tlsCa() == null ? SslOptions.create()
+                : SslOptions.builder().trustManager(new File(endpoint.tlsCa())).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
         if (endpoint.kind() == RedisEndpoint.Kind.CLUSTER) {
             RedisClusterClient cluster = RedisClusterClient.create(resources, endpoint.clusterUris());
@@ -80,6 +84,7 @@ public final class RedisLink {
             cluster.setOptions(ClusterClientOptions.builder()
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                     .socketOptions(socket)
+                    .sslOptions(tls)
                     .timeoutOptions(TimeoutOptions.enabled(CLUSTER_COMMAND_TIMEOUT))
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(TOPOLOGY_REFRESH)
@@ -94,6 +99,7 @@ public final class RedisLink {
         single.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(socket)
+                .sslOptions(tls)
                 .timeoutOptions(timeouts)
                 .build());
         return new RedisLink(endpoint, single);

@@ -24,7 +24,7 @@ class SlicedBudgetLedgerContractTest extends BudgetLedgerContract {
                 LedgerHistory.NONE);
         opened.add(shared);
         Await.result(shared.ready());
-        return BudgetLedgers.sliced(shared, 0.1, reservationTtlMillis, clock);
+        return BudgetLedgers.sliced(shared, 0.1, reservationTtlMillis, clock, null);
     }
 
     @AfterEach

@@ -18,6 +18,7 @@ import dev.loopgate.budgets.ledger.BudgetDecision.Refused;
 import dev.loopgate.budgets.ledger.internal.InMemoryBudgetLedger;
 import dev.loopgate.budgets.ledger.internal.SlicedBudgetLedger;
 import dev.loopgate.budgets.testkit.Await;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code on_redis_down: allow}: the slice, the replay into the primary, the fresh slice (docs/budgets.md). */
 class SlicedBudgetLedgerTest {
@@ -96,6 +98,30 @@ class SlicedBudgetLedgerTest {
         allowed(reserve(wallClock, T0));
         allowed(reserve(wallClock, T0 + 999));
         assertEquals(Breaker.WALL_CLOCK, refused(reserve(wallClock, T0 + 1_000), RefusalReason.LOOP_PAUSED).trip().breaker());
+    }
+
+    @Test
+    void spendFromTheSliceSurvivesARestartOfTheReplicaAndIsReplayedOnce(@TempDir Path spool) throws Exception {
+        ledger.close();
+        ledger = new SlicedBudgetLedger(primary, 0.1, TTL, clock, spool);
+        primary.down();
+        for (int i = 0; i < 3; i++) {
+            Reservation local = allowed(reserve(new Call("l").worst(cents(2)).limits(DOLLAR), T0 + i)).reservation();
+            settle(local, cents(2), T0 + i);
+        }
+        assertEquals(3, ledger.pendingReplays());
+        ledger.close(); // the replica stops with its spend not yet in the primary
+
+        ledger = new SlicedBudgetLedger(primary, 0.1, TTL, clock, spool);
+        assertEquals(3, ledger.pendingReplays(), "the next run of the replica finds the queue on disk");
+        primary.up();
+        assertEquals(0, await(ledger.reconcile()));
+        assertEquals(cents(6), await(primary.real().status("l")).spentNanos(), "charged in the primary, once");
+        ledger.close();
+
+        ledger = new SlicedBudgetLedger(primary, 0.1, TTL, clock, spool);
+        assertEquals(0, ledger.pendingReplays(), "what was replayed is not replayed again");
+        assertEquals(cents(6), await(primary.real().status("l")).spentNanos());
     }
 
     @Test

@@ -16,9 +16,19 @@ public final class LocalRedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /** A free loopback port for something else the server listens on (a TLS port). */
+    public static int freePort() {
+        return LocalRedisServers.freePort();
+    }
+
     public void start() {
+        start(List.of());
+    }
+
+    /** Starts it with these extra config lines (ACL users, say). */
+    public void start(List<String> config) {
         try {
-            LocalRedisServers.start(port, Files.createTempDirectory("lg-redis-later"), List.of(), false);
+            LocalRedisServers.start(port, Files.createTempDirectory("lg-redis-later"), config, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -52,11 +52,16 @@ final class LocalRedisServers {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("server.log").toFile()).start();
             RUNNING.put(port, process);
-            Await.until("redis-server on port " + port + " answers", () -> "PONG".equals(cli(port, "PING")),
+            // a server that wants a login answers PING with an authentication error: it is up too
+            Await.until("redis-server on port " + port + " answers", () -> answers(cli(port, "PING")),
                     TimeUnit.SECONDS.toMillis(20));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start redis-server (is it installed? .ci/run installs it)", e);
         }
+    }
+
+    private static boolean answers(String reply) {
+        return "PONG".equals(reply) || reply.contains("NOAUTH") || reply.contains("NOPERM") || reply.contains("AUTH");
     }
 
     /** Kills the server on {@code port} at once (SIGKILL), as a crash would. */

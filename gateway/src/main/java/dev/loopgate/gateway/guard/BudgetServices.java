@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  */
 public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, IdempotencyStore idempotency,
         ResponseStore responses) {
+    /** Under the audit spool directory: the spend made from local slices, waiting to be replayed into Redis. */
+    public static final String REPLAY_SPOOL = "budget-replays";
 
     /**
      * @param redis   the gateway's Redis client when {@code config} names one (it stays the caller's), else null
@@ -61,8 +63,9 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
     }
 
     private static BudgetLedger sliced(BudgetLedger shared, GatewayConfig config, Clock clock, Consumer<Trip> trips) {
+        // the replay queue sits with the audit spool: this replica's durable scratch space
         SlicedBudgetLedger sliced = BudgetLedgers.sliced(shared, config.budgets().localSlice(),
-                config.budgets().reservationTtl().toMillis(), clock);
+                config.budgets().reservationTtl().toMillis(), clock, config.audit().spoolDir().resolve(REPLAY_SPOOL));
         sliced.onTrip(trips);
         return sliced;
     }

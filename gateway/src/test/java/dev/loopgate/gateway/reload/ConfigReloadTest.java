@@ -7,12 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.budgets.testkit.TestRedis;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
+import dev.loopgate.gateway.testing.UpstreamAnswer;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +72,36 @@ class ConfigReloadTest {
                     "the running config stays");
         } finally {
             TestRedis.single().deleteNamespace(namespace);
+        }
+    }
+
+    @Test
+    void aCallUnderWayWhenTheConfigIsReloadedFinishesOnTheConfigItStartedWith() throws Exception {
+        try (GatewayHarness gateway = GatewayHarness.started(GatewayHarness.STANDARD, "primary")) {
+            Path file = write("gateway.yaml", doubleSmallPrices(gateway.configText()));
+            gateway.gateway().reloadsFrom(file, gateway.env());
+            BigDecimal before = charged(gateway, "in-flight-baseline");
+            CompletableFuture<Void> release = new CompletableFuture<>();
+            CountDownLatch arrived = new CountDownLatch(1);
+            UpstreamAnswer recorded = UpstreamAnswer.recorded();
+            gateway.upstream("primary").answer((vertx, request, received) -> {
+                arrived.countDown();
+                release.thenRun(() -> vertx.runOnContext(v -> recorded.serve(vertx, request, received)));
+            });
+            CompletableFuture<GatewayResponse> underWay = CompletableFuture.supplyAsync(
+                    () -> gateway.post("/v1/chat/completions", CALL).loop("in-flight").send());
+            assertTrue(arrived.await(10, TimeUnit.SECONDS), "the call reached the upstream");
+
+            assertEquals(List.of("models"), strings(reload(gateway).json().path("changed")));
+            release.complete(null);
+            GatewayResponse finished = underWay.get(10, TimeUnit.SECONDS);
+            assertEquals(200, finished.status(), finished.body());
+            assertEquals(0, before.compareTo(new BigDecimal(finished.header("x-loopgate-cost-usd"))),
+                    "charged at the price it started with");
+
+            gateway.upstream("primary").answer(recorded);
+            assertEquals(0, before.multiply(BigDecimal.valueOf(2)).compareTo(charged(gateway, "in-flight-next")),
+                    "the next call at the new one");
         }
     }
 

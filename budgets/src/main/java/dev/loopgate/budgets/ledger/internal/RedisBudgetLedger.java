@@ -15,6 +15,7 @@ import dev.loopgate.budgets.ledger.ReserveRequest;
 import dev.loopgate.budgets.ledger.SettleResult;
 import dev.loopgate.budgets.ledger.Settlement;
 import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.Reconnecting;
 import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
@@ -25,8 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The ledger shared by every gateway replica through Redis. Each operation on a loop is one
@@ -47,7 +46,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * Stages complete on Lettuce's threads.
  */
 public final class RedisBudgetLedger implements BudgetLedger {
-    private static final long RETRY_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int REGISTERED_MEMORY = 100_000;
 
     private final RedisLink link;
@@ -55,7 +53,7 @@ public final class RedisBudgetLedger implements BudgetLedger {
     private final long reservationTtlMillis;
     private final Clock clock;
     private final LedgerHistory history;
-    private final AtomicReference<Attempt> attempt = new AtomicReference<>();
+    private final Reconnecting<Redis> connected;
     /** Loops this instance has added to the loops set (so the SADD is sent once per loop). */
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
     private volatile String lastEpoch;
@@ -69,9 +67,6 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
     /** Redis known to hold the ledger, in {@code epoch}. */
     private record Verified(Redis redis, String epoch) {
-    }
-
-    private record Attempt(CompletableFuture<Redis> redis, long startedNanos) {
     }
 
     /**
@@ -90,16 +85,14 @@ public final class RedisBudgetLedger implements BudgetLedger {
         Checks.positive(reservationTtlMillis, "reservationTtlMillis");
         this.reservationTtlMillis = reservationTtlMillis;
         this.clock = Objects.requireNonNull(clock, "clock");
-        Attempt first = new Attempt(new CompletableFuture<>(), System.nanoTime());
-        attempt.set(first);
+        this.connected = new Reconnecting<>(this::connect);
         // a dropped connection may mean Redis came back empty: check the epoch before the next call
         link.onDisconnected(() -> {
-            Redis redis = attempt.get().redis().getNow(null);
-            if (redis != null) {
-                redis.epoch().invalidate();
+            Redis open = connected.opened();
+            if (open != null) {
+                open.epoch().invalidate();
             }
         });
-        connectInto(first.redis());
     }
 
     /**
@@ -260,10 +253,10 @@ public final class RedisBudgetLedger implements BudgetLedger {
     /** Closes the connection (the link stays the caller's). Safe to call twice. */
     public synchronized CompletionStage<Void> closeAsync() {
         if (closing == null) {
-            closing = attempt.get().redis()
-                    .handle((redis, failure) -> redis)
-                    .thenCompose(redis -> redis == null ? CompletableFuture.completedFuture(null)
-                            : redis.connection().closeAsync().exceptionally(e -> null));
+            closing = connected.close()
+                    .handle((open, failure) -> open)
+                    .thenCompose(open -> open == null ? CompletableFuture.completedFuture(null)
+                            : open.connection().closeAsync().exceptionally(e -> null));
         }
         return closing;
     }
@@ -367,12 +360,12 @@ public final class RedisBudgetLedger implements BudgetLedger {
     }
 
     private CompletableFuture<Verified> verified() {
-        return redis().thenCompose(redis -> redis.epoch().verified().thenApply(epoch -> verifiedIn(redis, epoch)));
+        return connected.get().thenCompose(redis -> redis.epoch().verified().thenApply(epoch -> verifiedIn(redis, epoch)));
     }
 
     /** As {@link #verified()}, but fails with {@link LedgerRebuildingException} during a long or failed rebuild. */
     private CompletableFuture<Verified> verifiedNow() {
-        return redis().thenCompose(redis -> redis.epoch().verifiedNow().thenApply(epoch -> verifiedIn(redis, epoch)));
+        return connected.get().thenCompose(redis -> redis.epoch().verifiedNow().thenApply(epoch -> verifiedIn(redis, epoch)));
     }
 
     /** A new epoch is a new Redis ledger: the loops this instance added to the loops set are to be added again. */
@@ -384,35 +377,16 @@ public final class RedisBudgetLedger implements BudgetLedger {
         return new Verified(redis, epoch);
     }
 
-    private CompletableFuture<Redis> redis() {
-        Attempt current = attempt.get();
-        if (closing == null && current.redis().isCompletedExceptionally()
-                && System.nanoTime() - current.startedNanos() > RETRY_PAUSE_NANOS) {
-            Attempt next = new Attempt(new CompletableFuture<>(), System.nanoTime());
-            if (attempt.compareAndSet(current, next)) {
-                connectInto(next.redis());
-            }
-            return attempt.get().redis();
-        }
-        return current.redis();
-    }
-
-    private void connectInto(CompletableFuture<Redis> target) {
-        link.connect()
+    private CompletableFuture<Redis> connect() {
+        return link.connect()
                 .thenCompose(connection -> LedgerScript.preloadAll(connection.commands())
                         .thenApply(loaded -> new Redis(connection, new LedgerEpoch(connection.commands(), keys, history, clock)))
-                        .whenComplete((redis, failure) -> {
+                        .whenComplete((open, failure) -> {
                             if (failure != null) {
                                 connection.closeAsync();
                             }
                         }))
-                .whenComplete((redis, failure) -> {
-                    if (failure == null) {
-                        target.complete(redis);
-                    } else {
-                        target.completeExceptionally(link.unusable("budget ledger", failure));
-                    }
-                });
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(link.unusable("budget ledger", failure)));
     }
 
     /** Milliseconds from {@code now} until {@code expireAt}, at least 1: key TTLs are set relative to the gateway's clock. */

@@ -3,11 +3,15 @@ package dev.loopgate.budgets.ledger.internal;
 import dev.loopgate.budgets.ledger.BudgetLimits;
 import dev.loopgate.budgets.ledger.Trip;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,10 +32,16 @@ public final class Replays {
     private record Tripped(Trip trip) {
     }
 
+    /** A queued item and its number in the spool. */
+    private record Entry(long seq, Object item) {
+    }
+
     private final Function<Charge, CompletionStage<Trip>> charger;
     private final Function<Trip, CompletionStage<?>> pauser;
     private final Runnable onDrained;
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong seq = new AtomicLong();
+    private final ReplaySpool spool;
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicReference<CompletableFuture<Integer>> running = new AtomicReference<>();
     private volatile Consumer<Trip> onTrip = trip -> {
@@ -44,9 +54,24 @@ public final class Replays {
      */
     public Replays(Function<Charge, CompletionStage<Trip>> charger, Function<Trip, CompletionStage<?>> pauser,
             Runnable onDrained) {
+        this(charger, pauser, onDrained, null);
+    }
+
+    /**
+     * As above, the queue also kept in {@code spoolDir} (null: in memory only): what an earlier run
+     * of this replica left there is queued first.
+     */
+    public Replays(Function<Charge, CompletionStage<Trip>> charger, Function<Trip, CompletionStage<?>> pauser,
+            Runnable onDrained, Path spoolDir) {
         this.charger = charger;
         this.pauser = pauser;
         this.onDrained = onDrained;
+        List<Object> left = new ArrayList<>();
+        this.spool = spoolDir == null ? null : ReplaySpool.open(spoolDir, left);
+        for (Object item : left) { // the spool numbered them 1, 2, ... in this order, as enqueue does
+            queue.add(new Entry(seq.incrementAndGet(), item instanceof Trip trip ? new Tripped(trip) : item));
+            size.incrementAndGet();
+        }
     }
 
     /** Who is told of the trips replayed charges cause. */
@@ -55,12 +80,26 @@ public final class Replays {
     }
 
     public void addCharge(Charge charge) {
-        queue.add(charge);
-        size.incrementAndGet();
+        enqueue(charge);
     }
 
     public void addTrip(Trip trip) {
-        queue.add(new Tripped(trip));
+        enqueue(new Tripped(trip));
+    }
+
+    /** Stops writing to the spool (what is queued stays there for the next run). */
+    public void close() {
+        if (spool != null) {
+            spool.close();
+        }
+    }
+
+    private void enqueue(Object item) {
+        Entry entry = new Entry(seq.incrementAndGet(), item);
+        if (spool != null) {
+            spool.added(entry.seq(), item instanceof Tripped tripped ? tripped.trip() : item);
+        }
+        queue.add(entry);
         size.incrementAndGet();
     }
 
@@ -81,7 +120,7 @@ public final class Replays {
 
     private void replayFrom(CompletableFuture<Integer> done) {
         while (true) {
-            Object next = queue.peek();
+            Entry next = queue.peek();
             if (next == null) {
                 onDrained.run();
                 finish(done);
@@ -90,7 +129,7 @@ public final class Replays {
                 }
                 return;
             }
-            CompletableFuture<Trip> step = start(next);
+            CompletableFuture<Trip> step = start(next.item());
             if (!step.isDone()) {
                 step.whenComplete((trip, failure) -> {
                     if (acknowledged(trip, failure)) {
@@ -131,8 +170,11 @@ public final class Replays {
         if (failure != null) {
             return false;
         }
-        queue.poll();
+        Entry taken = queue.poll();
         size.decrementAndGet();
+        if (spool != null && taken != null) {
+            spool.acknowledged(taken.seq());
+        }
         if (trip != null) {
             try {
                 onTrip.accept(trip);

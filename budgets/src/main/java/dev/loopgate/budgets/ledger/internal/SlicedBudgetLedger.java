@@ -18,6 +18,7 @@ import dev.loopgate.budgets.ledger.Settlement;
 import dev.loopgate.budgets.ledger.Trip;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,14 @@ public final class SlicedBudgetLedger implements BudgetLedger {
      * @param clock                the time of replayed charges and of the slice's status reads
      */
     public SlicedBudgetLedger(BudgetLedger primary, double slice, long reservationTtlMillis, Clock clock) {
+        this(primary, slice, reservationTtlMillis, clock, null);
+    }
+
+    /**
+     * As above, keeping the replay queue in {@code spoolDir} (null: in memory only), so what the
+     * slice spent survives a restart of this replica and is replayed by the next run.
+     */
+    public SlicedBudgetLedger(BudgetLedger primary, double slice, long reservationTtlMillis, Clock clock, Path spoolDir) {
         this.primary = Objects.requireNonNull(primary, "primary");
         if (!(slice > 0 && slice <= 1)) {
             throw new IllegalArgumentException("slice must be more than 0 and at most 1, was " + slice);
@@ -89,7 +98,7 @@ public final class SlicedBudgetLedger implements BudgetLedger {
         Checks.positive(reservationTtlMillis, "reservationTtlMillis");
         this.reservationTtlMillis = reservationTtlMillis;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.replays = new Replays(this::replayCharge, this::replayTrip, this::resetIfIdle);
+        this.replays = new Replays(this::replayCharge, this::replayTrip, this::resetIfIdle, spoolDir);
         this.slice = newSlice();
     }
 
@@ -248,6 +257,7 @@ public final class SlicedBudgetLedger implements BudgetLedger {
     public void close() {
         primary.close();
         slice.ledger().close();
+        replays.close();
     }
 
     private BudgetDecision reserveLocally(ReserveRequest request) {

@@ -29,6 +29,7 @@ import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.RulesException;
 import dev.loopgate.rules.TierTable;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,7 +209,11 @@ final class ConfigValidator {
         if (raw.user() != null && raw.password() == null) {
             problems.add("redis.user", "needs redis.password too");
         }
-        return endpoint.map(found -> found.withCredentials(raw.user(), raw.password()))
+        if (raw.tlsCa() != null && !Files.isReadable(Path.of(raw.tlsCa()))) {
+            problems.add("redis.tls_ca", "no readable file at '" + raw.tlsCa() + "' (a PEM file of CA certificates)");
+            return Optional.empty();
+        }
+        return endpoint.map(found -> found.withCredentials(raw.user(), raw.password()).withTlsCa(raw.tlsCa()))
                 .map(found -> new RedisConfig(found, namespace));
     }
 

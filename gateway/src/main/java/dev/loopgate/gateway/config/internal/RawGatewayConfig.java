@@ -45,7 +45,7 @@ record RawGatewayConfig(
 
     /** {@code redis:}: one of a single node's URL, a cluster or a Sentinel; credentials; the prefix of every key. */
     record RawRedisConfig(String url, RawRedisCluster cluster, RawRedisSentinel sentinel, String user, String password,
-            String namespace) {
+            String tlsCa, String namespace) {
     }
 
     /** {@code redis.cluster:}. */
