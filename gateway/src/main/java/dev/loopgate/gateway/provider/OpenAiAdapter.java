@@ -11,12 +11,12 @@ import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.gateway.wire.MessagesToChat;
 import dev.loopgate.gateway.wire.OpenAiWire;
 import io.vertx.core.Future;
-import java.time.Duration;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Any OpenAI-compatible upstream. A chat completion or embeddings call (its native dialect)

@@ -7,8 +7,8 @@ import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.wire.ChatToResponses;
 import dev.loopgate.gateway.wire.ResponsesToChat;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 

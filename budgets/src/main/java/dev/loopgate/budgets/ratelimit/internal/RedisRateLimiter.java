@@ -1,13 +1,13 @@
 package dev.loopgate.budgets.ratelimit.internal;
 
-import dev.loopgate.budgets.redis.LuaScript;
-import dev.loopgate.budgets.redis.Reconnecting;
-import dev.loopgate.budgets.redis.RedisConnection;
-import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.ratelimit.RateDecision;
 import dev.loopgate.budgets.ratelimit.RateLimiter;
 import dev.loopgate.budgets.ratelimit.RateLimits;
 import dev.loopgate.budgets.ratelimit.internal.BucketSpec.Owner;
+import dev.loopgate.budgets.redis.LuaScript;
+import dev.loopgate.budgets.redis.Reconnecting;
+import dev.loopgate.budgets.redis.RedisConnection;
+import dev.loopgate.budgets.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;
 import java.time.Duration;

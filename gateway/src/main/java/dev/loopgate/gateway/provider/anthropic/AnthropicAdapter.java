@@ -16,12 +16,12 @@ import dev.loopgate.gateway.provider.UpstreamResponse;
 import dev.loopgate.gateway.provider.WholeBody;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
-import java.time.Duration;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * A provider that speaks Anthropic Messages ({@code POST /messages}). A Messages call (its
