@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.ledger.Trip;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditLog;
+import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells when a loop is paused or resumed: one log line, an audit row, and a JSON POST to
  * the configured webhook, sent in the background and retried with backoff so a slow or
- * absent receiver never holds up a call.
+ * absent receiver never holds up a call. With a secret configured every attempt carries a
+ * {@link WebhookSignature}.
  */
 public final class LoopNotifier {
     private static final Logger LOG = LoggerFactory.getLogger(LoopNotifier.class);
@@ -38,16 +41,21 @@ public final class LoopNotifier {
     private final AuditLog audit;
     private final HttpClient client;
     private final Consumer<Trip> trips;
+    private final Optional<WebhookSignature> signature;
+    private final Clock clock;
 
     /**
      * @param trips also told of every pause a breaker made (not an admin), on the caller's thread;
      *        must not block
      */
-    public LoopNotifier(Vertx vertx, Optional<URI> webhook, AuditLog audit, Consumer<Trip> trips) {
+    public LoopNotifier(Vertx vertx, Optional<URI> webhook, Optional<Secret> secret, AuditLog audit, Consumer<Trip> trips,
+            Clock clock) {
         this.vertx = vertx;
         this.webhook = webhook;
         this.audit = audit;
         this.trips = trips;
+        this.signature = secret.map(WebhookSignature::new);
+        this.clock = clock;
         this.client = webhook.isEmpty() ? null
                 : vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
     }
@@ -93,6 +101,8 @@ public final class LoopNotifier {
                 .setAbsoluteURI(uri.toString())
                 .setTimeout(TIMEOUT_MS)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        signature.ifPresent(signer -> options.putHeader(WebhookSignature.HEADER,
+                signer.sign(body.getBytes(), clock.millis() / 1000)));
         client.request(options)
                 .compose(request -> request.send(body))
                 .compose(response -> response.body().map(ignored -> response.statusCode()))

@@ -166,7 +166,8 @@ public final class Gateway {
         AtomicReference<GatewayRuntime> running = new AtomicReference<>();
         return Future.all(simulatedStarting).compose(v -> AuditService.start(vertx, config.audit(), clock)).compose(audit -> {
             parts.audit = audit;
-            parts.notifier = new LoopNotifier(vertx, config.breakers().webhook(), audit.log(), parts.metrics::tripped);
+            parts.notifier = new LoopNotifier(vertx, config.breakers().webhook(), config.breakers().webhookSecret(),
+                    audit.log(), parts.metrics::tripped, clock);
             return BudgetServices.start(config, redis, clock, trip -> parts.notifier.paused(trip, LoopNotifier.BREAKER_ACTOR),
                     new AuditLedgerHistory(vertx, audit.store(), audit.log()));
         }).compose(budgets -> {

@@ -13,7 +13,7 @@ import java.util.Objects;
 /**
  * What a reload of gateway.yaml will serve: the file's providers, models, prices, tiers,
  * aliases, keys, budgets, limits and breakers, with the settings that only a restart can
- * change (the server, the stores, the reservation TTL and Redis-down policy, the webhook)
+ * change (the server, the stores, the reservation TTL and Redis-down policy, the webhook and its secret)
  * kept as they run and named in the report. {@code rules:} in the file only seed an empty
  * rules store, so a reload leaves routing rules to {@code PUT /admin/rules}.
  */
@@ -34,7 +34,8 @@ record ReloadPlan(GatewayConfig serve, ReloadReport report) {
         differs(needsRestart, "budgets.reservation_ttl", was.reservationTtl(), budgets.reservationTtl());
         differs(needsRestart, "budgets.on_redis_down", was.onRedisDown(), budgets.onRedisDown());
         differs(needsRestart, "budgets.local_slice", was.localSlice(), budgets.localSlice());
-        differs(needsRestart, "breakers.webhook", running.breakers().webhook(), read.breakers().webhook());
+        differs(needsRestart, "breakers.notify", List.of(running.breakers().webhook(), running.breakers().webhookSecret()),
+                List.of(read.breakers().webhook(), read.breakers().webhookSecret()));
         List<String> problems = new ArrayList<>();
         read.providers().forEach((name, provider) -> {
             ProviderConfig before = running.providers().get(name);
@@ -49,7 +50,8 @@ record ReloadPlan(GatewayConfig serve, ReloadReport report) {
                 read.models(), read.tiers(), read.keys(), running.rules(),
                 new BudgetsConfig(budgets.defaults(), budgets.loops(), budgets.keys(), was.reservationTtl(),
                         was.onRedisDown(), was.localSlice()),
-                new BreakersConfig(read.breakers().settings(), running.breakers().webhook()),
+                new BreakersConfig(read.breakers().settings(), running.breakers().webhook(),
+                        running.breakers().webhookSecret()),
                 read.maxTotalAttempts(), read.responsesTtl());
         List<String> changed = new ArrayList<>();
         differs(changed, "providers", running.providers(), serve.providers());

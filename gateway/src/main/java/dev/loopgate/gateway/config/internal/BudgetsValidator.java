@@ -10,6 +10,7 @@ import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.BudgetsConfig.KeyBudget;
 import dev.loopgate.gateway.config.BudgetsConfig.LoopBudget;
 import dev.loopgate.gateway.config.BudgetsConfig.RedisDownPolicy;
+import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBreakersConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBudget;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBudgetsConfig;
@@ -28,6 +29,8 @@ import java.util.Set;
 
 /** Checks {@code budgets:} and {@code breakers:}; absent fields mean "no limit" and "breaker off". */
 final class BudgetsValidator {
+    /** A webhook secret shorter than this is guessable. */
+    static final int MIN_WEBHOOK_SECRET = 16;
     static final Duration DEFAULT_REPEAT_WINDOW = Duration.ofMinutes(10);
     /** The largest amount the ledger holds exactly (2^53 nano-dollars, about $9M). */
     private static final BigDecimal MAX_USD = Money.toUsd(BudgetLimits.MAX_AMOUNT);
@@ -103,8 +106,13 @@ final class BudgetsValidator {
                 consecutive = failures;
             }
         }
+        String secret = raw.notification() == null ? null : raw.notification().secret();
+        if (secret != null && secret.length() < MIN_WEBHOOK_SECRET) {
+            problems.add("breakers.notify.secret", "must be at least " + MIN_WEBHOOK_SECRET + " characters");
+        }
         return new BreakersConfig(new BreakerSettings(usdPerMinute, sameRequest, window, consecutive),
-                webhook(raw.notification() == null ? null : raw.notification().webhook()));
+                webhook(raw.notification() == null ? null : raw.notification().webhook()),
+                Optional.ofNullable(secret).map(Secret::new));
     }
 
     private LoopBudget budget(RawBudget raw, Glob pattern, String path, LoopBudget base) {

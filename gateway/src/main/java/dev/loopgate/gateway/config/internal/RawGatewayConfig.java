@@ -154,6 +154,6 @@ record RawGatewayConfig(
     record RawUpstreamFailures(Integer consecutive) {
     }
 
-    record RawNotify(String webhook) {
+    record RawNotify(String webhook, String secret) {
     }
 }
