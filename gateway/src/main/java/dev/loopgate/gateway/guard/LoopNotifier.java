@@ -3,6 +3,7 @@ package dev.loopgate.gateway.guard;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.ledger.Trip;
 import dev.loopgate.gateway.audit.AuditEntry;
+import dev.loopgate.budgets.Money;
 import dev.loopgate.gateway.audit.AuditLog;
 import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.wire.Json;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -77,6 +79,30 @@ public final class LoopNotifier {
                 .put("breaker", breaker)
                 .put("reason", trip.reason())
                 .put("at", Instant.ofEpochMilli(trip.atMillis()).toString()));
+    }
+
+    /**
+     * The loop's spend crossed {@code fraction} of its budget ({@code breakers.warn_at}): a
+     * heads-up for a human before the hard budget breaker pauses it.
+     */
+    public void warned(String loopId, double fraction, long spentNanos, long budgetNanos, long atMillis) {
+        LOG.info("loop {} has spent {} of its budget (${} of ${})", loopId, percent(fraction), Money.format(spentNanos),
+                Money.format(budgetNanos));
+        ObjectNode detail = Json.MAPPER.createObjectNode().put("cap", "usd").put("fraction", fraction)
+                .put("used_usd", Money.format(spentNanos)).put("limit_usd", Money.format(budgetNanos));
+        audit.append(AuditEntry.admin(atMillis, "loop.warning", BREAKER_ACTOR, loopId, detail.toString()));
+        send(Json.MAPPER.createObjectNode()
+                .put("event", "warning")
+                .put("loop_id", loopId)
+                .put("cap", "usd")
+                .put("fraction", fraction)
+                .put("used_usd", Money.format(spentNanos))
+                .put("limit_usd", Money.format(budgetNanos))
+                .put("at", Instant.ofEpochMilli(atMillis).toString()));
+    }
+
+    private static String percent(double fraction) {
+        return BigDecimal.valueOf(fraction * 100).stripTrailingZeros().toPlainString() + "%";
     }
 
     public void resumed(String loopId, String reason, String by, long atMillis) {

@@ -51,7 +51,7 @@ record ReloadPlan(GatewayConfig serve, ReloadReport report) {
                 new BudgetsConfig(budgets.defaults(), budgets.loops(), budgets.keys(), was.reservationTtl(),
                         was.onRedisDown(), was.localSlice()),
                 new BreakersConfig(read.breakers().settings(), running.breakers().webhook(),
-                        running.breakers().webhookSecret()),
+                        running.breakers().webhookSecret(), read.breakers().warnAt()),
                 read.maxTotalAttempts(), read.responsesTtl());
         List<String> changed = new ArrayList<>();
         differs(changed, "providers", running.providers(), serve.providers());

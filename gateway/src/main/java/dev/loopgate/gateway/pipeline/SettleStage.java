@@ -12,6 +12,7 @@ import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.BudgetWarnings;
 import dev.loopgate.gateway.guard.LoopNotifier;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import dev.loopgate.gateway.wire.AnthropicUsage;
@@ -134,6 +135,10 @@ public final class SettleStage implements Stage {
     private void reported(Exchange exchange, Reply reply, SettleResult settled) {
         if (settled.trip() != null) {
             notifier.paused(settled.trip(), LoopNotifier.BREAKER_ACTOR);
+        }
+        long cap = exchange.loopBudget().limits().usdNanos();
+        for (double fraction : BudgetWarnings.crossed(breakers.warnAt(), cap, settled.spentNanos(), exchange.costNanos())) {
+            notifier.warned(exchange.loop().loopId(), fraction, settled.spentNanos(), cap, clock.millis());
         }
         if (reply instanceof Reply.Complete) {
             exchange.responseHeaders().set(LOOP_SPEND_HEADER, Money.format(settled.spentNanos()));

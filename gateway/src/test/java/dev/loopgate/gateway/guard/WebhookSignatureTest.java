@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,63 @@ class WebhookSignatureTest {
             receiver.close();
             vertx.close();
         }
+    }
+
+    @Test
+    void eachFractionOfTheBudgetIsWarnedOfOnceEvenUnderConcurrentCallsAndSigned() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+        HttpServer receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+            deliveries.add(new Delivery(body.getBytes(), request.getHeader("Loopgate-Signature")));
+            request.response().end();
+        })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+        try (GatewayHarness gateway = GatewayHarness.started("""
+                server: { host: 127.0.0.1, port: 0 }
+                providers:
+                  primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
+                models:
+                  metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
+                tiers: { mid: [metered] }
+                rules: []
+                budgets:
+                  default: { usd: 0.20 }
+                breakers:
+                  warn_at: [0.5, 0.25]
+                  notify: { webhook: "http://127.0.0.1:%d/hook", secret: "%s" }
+                """.formatted(receiver.actualPort(), SECRET) + GatewayHarness.KEYS, "primary")) {
+            gateway.upstream("primary").answer(BreakersTest.exactCost());
+            List<CompletableFuture<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) { // $0.01 each: past $0.05 and $0.10
+                int n = i;
+                calls.add(CompletableFuture.supplyAsync(() -> gateway.post("/v1/chat/completions", """
+                        {"model":"auto","max_tokens":100,"messages":[{"role":"user","content":"step %d"}]}"""
+                        .formatted(n)).loop("warned-loop").send().status()));
+            }
+            for (CompletableFuture<Integer> call : calls) {
+                assertEquals(200, call.get(30, TimeUnit.SECONDS));
+            }
+            assertTrue(Poll.until(Poll.WAIT, () -> warnings(deliveries).size() >= 2), "both warnings arrive");
+            List<Delivery> warnings = warnings(deliveries);
+            assertEquals(List.of("0.25", "0.5"), warnings.stream().map(d -> fraction(d)).sorted().toList(),
+                    "one warning per fraction, not one per replica or per call past it");
+            for (Delivery warning : warnings) {
+                assertEquals("valid", verify(warning.body(), warning.signature(), SECRET));
+            }
+        } finally {
+            receiver.close();
+            vertx.close();
+        }
+    }
+
+    private static List<Delivery> warnings(List<Delivery> deliveries) {
+        return deliveries.stream().filter(d -> new String(d.body(), StandardCharsets.UTF_8).contains("\"event\":\"warning\""))
+                .toList();
+    }
+
+    private static String fraction(Delivery delivery) {
+        String body = new String(delivery.body(), StandardCharsets.UTF_8);
+        int at = body.indexOf("\"fraction\":") + "\"fraction\":".length();
+        return body.substring(at, body.indexOf(',', at));
     }
 
     /** The snippet from docs/budgets.md, run by python3 on this body, header and secret. */

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Checks {@code budgets:} and {@code breakers:}; absent fields mean "no limit" and "breaker off". */
 final class BudgetsValidator {
@@ -112,7 +113,23 @@ final class BudgetsValidator {
         }
         return new BreakersConfig(new BreakerSettings(usdPerMinute, sameRequest, window, consecutive),
                 webhook(raw.notification() == null ? null : raw.notification().webhook()),
-                Optional.ofNullable(secret).map(Secret::new));
+                Optional.ofNullable(secret).map(Secret::new), warnAt(raw.warnAt()));
+    }
+
+    private List<Double> warnAt(List<Double> raw) {
+        if (raw == null) {
+            return List.of();
+        }
+        TreeSet<Double> fractions = new TreeSet<>();
+        for (int i = 0; i < raw.size(); i++) {
+            Double fraction = raw.get(i);
+            if (fraction == null || !(fraction > 0 && fraction < 1)) {
+                problems.add("breakers.warn_at[" + i + "]", "must be a fraction between 0 and 1, such as 0.8, got " + fraction);
+            } else if (!fractions.add(fraction)) {
+                problems.add("breakers.warn_at[" + i + "]", "repeats " + fraction);
+            }
+        }
+        return List.copyOf(fractions);
     }
 
     private LoopBudget budget(RawBudget raw, Glob pattern, String path, LoopBudget base) {

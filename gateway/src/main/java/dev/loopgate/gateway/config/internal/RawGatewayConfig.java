@@ -142,7 +142,7 @@ record RawGatewayConfig(
 
     /** {@code breakers:}. */
     record RawBreakersConfig(RawSpendRate spendRate, RawRepeat repeat, RawUpstreamFailures upstreamFailures,
-            @JsonProperty("notify") RawNotify notification) {
+            @JsonProperty("notify") RawNotify notification, List<Double> warnAt) {
     }
 
     record RawSpendRate(BigDecimal usdPerMinute) {
