@@ -24,6 +24,7 @@ public record GatewayConfig(
         RuleSet rules,
         BudgetsConfig budgets,
         BreakersConfig breakers,
+        ToolScope tools,
         int maxTotalAttempts,
         Duration responsesTtl) {
 

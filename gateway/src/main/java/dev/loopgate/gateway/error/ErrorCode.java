@@ -11,6 +11,7 @@ public enum ErrorCode {
     INVALID_API_KEY(401, "authentication_error", "invalid_api_key"),
     BUDGET_EXCEEDED(402, "insufficient_quota", "budget_exceeded"),
     LOOP_PAUSED(403, "permission_error", "loop_paused"),
+    TOOL_FORBIDDEN(403, "permission_error", "tool_forbidden"),
     FORBIDDEN(403, "permission_error", "forbidden"),
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),

@@ -25,6 +25,7 @@ import dev.loopgate.gateway.pipeline.ResponsesKeepStage;
 import dev.loopgate.gateway.pipeline.RetryPolicy;
 import dev.loopgate.gateway.pipeline.RouteStage;
 import dev.loopgate.gateway.pipeline.SettleStage;
+import dev.loopgate.gateway.pipeline.ToolScopeStage;
 import dev.loopgate.gateway.provider.Providers;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -119,6 +120,7 @@ final class GatewayVerticle extends VerticleBase {
                 new ParseRequestStage(),
                 runtime.metrics().inFlight(),
                 new IdentifyLoopStage(),
+                new ToolScopeStage(config.tools()),
                 new IdempotencyStage(store, runtime.budgets().idempotency(),
                         config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW,
                         IdempotencyStores.DEFAULT_LEASE),

@@ -51,7 +51,7 @@ record ReloadPlan(GatewayConfig serve, ReloadReport report) {
                 new BudgetsConfig(budgets.defaults(), budgets.loops(), budgets.keys(), was.reservationTtl(),
                         was.onRedisDown(), was.localSlice()),
                 new BreakersConfig(read.breakers().settings(), running.breakers().webhook(),
-                        running.breakers().webhookSecret(), read.breakers().warnAt()),
+                        running.breakers().webhookSecret(), read.breakers().warnAt()), read.tools(),
                 read.maxTotalAttempts(), read.responsesTtl());
         List<String> changed = new ArrayList<>();
         differs(changed, "providers", running.providers(), serve.providers());
@@ -60,6 +60,7 @@ record ReloadPlan(GatewayConfig serve, ReloadReport report) {
         differs(changed, "keys", running.keys(), serve.keys());
         differs(changed, "budgets", running.budgets(), serve.budgets());
         differs(changed, "breakers", running.breakers(), serve.breakers());
+        differs(changed, "tools", running.tools(), serve.tools());
         differs(changed, "retries", running.maxTotalAttempts(), serve.maxTotalAttempts());
         differs(changed, "responses", running.responsesTtl(), serve.responsesTtl());
         return new ReloadPlan(serve, new ReloadReport(changed, needsRestart));

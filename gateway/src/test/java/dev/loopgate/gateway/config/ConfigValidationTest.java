@@ -111,7 +111,7 @@ class ConfigValidationTest {
                 change("an unknown top-level section is rejected",
                         "default_tier: mid", "default_tier: mid\nserverr: {}",
                         "serverr: unknown field 'serverr' (expected one of: server, redis, audit, providers, models,"
-                                + " tiers, default_tier, aliases, rules, budgets, breakers, retry, health, responses, keys)"),
+                                + " tiers, default_tier, aliases, rules, budgets, breakers, tools, retry, health, responses, keys)"),
                 change("a responses time to live that is not a duration is rejected",
                         "default_tier: mid", "default_tier: mid\nresponses: { ttl: forever }",
                         "responses.ttl: expected a duration like 500ms, 5s, 2m or 1h, got 'forever'"),
@@ -177,6 +177,9 @@ class ConfigValidationTest {
                 change("a TLS CA file that is not there is rejected",
                         "  url: redis://127.0.0.1:6379", "  url: rediss://127.0.0.1:6380\n  tls_ca: /nonexistent/ca.pem",
                         "redis.tls_ca: no readable file at '/nonexistent/ca.pem' (a PEM file of CA certificates)"),
+                change("a tool entry whose argument pattern is not a regular expression is rejected at its path",
+                        "redis:\n", "tools: { \"ops-*\": { deny: [{ tool: Bash, args: \"rm (-rf\" }] } }\nredis:\n",
+                        "tools.\"ops-*\".deny[0].args: not a regular expression"),
                 change("a warning fraction outside 0 to 1 is rejected, at its index",
                         "redis:\n", "breakers: { warn_at: [0.5, 1.5] }\nredis:\n",
                         "breakers.warn_at[1]: must be a fraction between 0 and 1, such as 0.8, got 1.5"),

@@ -18,13 +18,16 @@ import dev.loopgate.gateway.config.ProviderConfig;
 import dev.loopgate.gateway.config.RedisConfig;
 import dev.loopgate.gateway.config.RetryConfig;
 import dev.loopgate.gateway.config.ServerConfig;
+import dev.loopgate.gateway.config.ToolScope;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawAuditConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawKeyConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawMetricsConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawModelConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawRedisConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawServerConfig;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawToolPolicy;
 import dev.loopgate.rules.DefaultRules;
+import dev.loopgate.rules.Glob;
 import dev.loopgate.rules.RuleSet;
 import dev.loopgate.rules.RulesException;
 import dev.loopgate.rules.TierTable;
@@ -40,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Turns a {@link RawGatewayConfig} into a {@link GatewayConfig}, recording every
@@ -86,7 +91,7 @@ final class ConfigValidator {
             return null;
         }
         return new GatewayConfig(server, redis, audit, providers, models, tiers, keys,
-                rules, budgets, breakers, maxTotalAttempts, responsesTtl);
+                rules, budgets, breakers, tools(raw.tools()), maxTotalAttempts, responsesTtl);
     }
 
     /**
@@ -174,6 +179,55 @@ final class ConfigValidator {
             problems.add("server.metrics.require_key", "no key has role finance or admin, so nothing could read"
                     + " /metrics; add one or set require_key: false");
         }
+    }
+
+    private ToolScope tools(Map<String, RawToolPolicy> raw) {
+        if (raw == null) {
+            return ToolScope.NONE;
+        }
+        List<ToolScope.LoopTools> loops = new ArrayList<>();
+        raw.forEach((glob, policy) -> {
+            String path = "tools.\"" + glob + "\"";
+            Glob loop;
+            try {
+                loop = Glob.compile(glob);
+            } catch (IllegalArgumentException e) {
+                problems.add(path, e.getMessage());
+                return;
+            }
+            if (policy == null) {
+                problems.add(path, "needs allow or deny entries");
+                return;
+            }
+            loops.add(new ToolScope.LoopTools(loop, toolEntries(policy.allow(), path + ".allow"),
+                    toolEntries(policy.deny(), path + ".deny")));
+        });
+        return new ToolScope(loops);
+    }
+
+    private List<ToolScope.Entry> toolEntries(List<JsonNode> raw, String path) {
+        List<ToolScope.Entry> entries = new ArrayList<>();
+        if (raw == null) {
+            return entries;
+        }
+        for (int i = 0; i < raw.size(); i++) {
+            JsonNode entry = raw.get(i);
+            String at = path + "[" + i + "]";
+            String tool = entry == null ? null : entry.isTextual() ? entry.asText() : entry.path("tool").asText(null);
+            String args = entry != null && entry.isObject() ? entry.path("args").asText(null) : null;
+            if (tool == null || tool.isBlank()) {
+                problems.add(at, "a tool-name glob, or { tool: <glob>, args: <regex> }");
+                continue;
+            }
+            try {
+                entries.add(new ToolScope.Entry(Glob.compile(tool), args == null ? null : Pattern.compile(args)));
+            } catch (PatternSyntaxException e) {
+                problems.add(at + ".args", "not a regular expression: " + e.getDescription());
+            } catch (IllegalArgumentException e) {
+                problems.add(at + ".tool", e.getMessage());
+            }
+        }
+        return entries;
     }
 
     private Optional<RedisConfig> redis(RawRedisConfig raw) {

@@ -24,10 +24,15 @@ record RawGatewayConfig(
         JsonNode rules,
         RawBudgetsConfig budgets,
         RawBreakersConfig breakers,
+        Map<String, RawToolPolicy> tools,
         RawRetryConfig retry,
         RawHealthConfig health,
         RawResponsesConfig responses,
         List<RawKeyConfig> keys) {
+
+    /** {@code tools.<loop glob>:}: entries are a tool-name glob, or {@code { tool: <glob>, args: <regex> }}. */
+    record RawToolPolicy(List<JsonNode> allow, List<JsonNode> deny) {
+    }
 
     /** {@code responses:}: how long a response served through the hub can be continued. */
     record RawResponsesConfig(String ttl) {

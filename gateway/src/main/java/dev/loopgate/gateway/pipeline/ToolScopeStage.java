@@ -1,0 +1,59 @@
+package dev.loopgate.gateway.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.gateway.call.Reply;
+import dev.loopgate.gateway.config.ToolScope;
+import dev.loopgate.gateway.error.ErrorCode;
+import dev.loopgate.gateway.error.GatewayException;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Refuses a call that gives the model a tool its loop may not have ({@code tools:}), with 403
+ * {@code tool_forbidden} naming it, before anything is reserved or forwarded. The tools are
+ * read in the caller's dialect: chat's {@code tools[].function.name}, Messages'
+ * {@code tools[].name}, the Responses API's {@code tools[].name} (or, for a built-in tool, its
+ * {@code type}).
+ */
+public final class ToolScopeStage implements Stage {
+    private final ToolScope scope;
+
+    public ToolScopeStage(ToolScope scope) {
+        this.scope = scope;
+    }
+
+    @Override
+    public Future<Reply> apply(Exchange exchange, Chain next) {
+        JsonNode tools = exchange.request().json().get("tools");
+        if (tools == null || !tools.isArray() || tools.isEmpty()) {
+            return next.proceed(exchange);
+        }
+        ToolScope.LoopTools loop = scope.forLoop(exchange.loop().loopId());
+        if (loop != null) {
+            String forbidden = loop.firstForbidden(names(tools));
+            if (forbidden != null) {
+                throw new GatewayException(ErrorCode.TOOL_FORBIDDEN, "Loop '" + exchange.loop().loopId()
+                        + "' may not be given the tool '" + forbidden + "'.", "tools");
+            }
+        }
+        return next.proceed(exchange);
+    }
+
+    private static List<String> names(JsonNode tools) {
+        List<String> names = new ArrayList<>(tools.size());
+        for (JsonNode tool : tools) {
+            JsonNode name = tool.path("function").path("name");
+            if (!name.isTextual()) {
+                name = tool.path("name");
+            }
+            if (!name.isTextual()) {
+                name = tool.path("type");
+            }
+            if (name.isTextual()) {
+                names.add(name.asText());
+            }
+        }
+        return names;
+    }
+}
