@@ -6,10 +6,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * {@code tools:}: per loop glob (first match wins), the tools a loop may be given. A tool is
- * forbidden when a {@code deny} entry names it (by a name glob, with no argument pattern) or
- * when the loop has {@code allow} entries and none names it. Patterns are compiled when the
- * config is read, never per call.
+ * {@code tools:}: per loop glob (first match wins), the tools a loop may be given and the tool
+ * calls its model may propose. A tool is forbidden when a {@code deny} entry names it (by a
+ * name glob, with no argument pattern) or when the loop has {@code allow} entries and none
+ * names it; a proposed call also when a {@code deny} entry's pattern finds its arguments.
+ * Patterns are compiled when the config is read, never per call.
  */
 public record ToolScope(List<LoopTools> loops) {
     public static final ToolScope NONE = new ToolScope(List.of());
@@ -25,6 +26,23 @@ public record ToolScope(List<LoopTools> loops) {
             deny = List.copyOf(deny);
         }
 
+        /**
+         * The first call a model proposed that this loop may not make, or null: one a {@code deny}
+         * entry names (and, when it has one, whose arguments its pattern finds), or, with
+         * {@code allow} entries, one none of them names.
+         */
+        public ProposedCall firstForbiddenCall(List<ProposedCall> calls) {
+            for (ProposedCall call : calls) {
+                boolean denied = deny.stream().anyMatch(entry -> entry.tool().matches(call.name())
+                        && (entry.args() == null || entry.args().matcher(call.arguments()).find()));
+                boolean unlisted = !allow.isEmpty() && allow.stream().noneMatch(entry -> entry.tool().matches(call.name()));
+                if (denied || unlisted) {
+                    return call;
+                }
+            }
+            return null;
+        }
+
         /** The first of {@code names} this loop may not be given, or null. */
         public String firstForbidden(List<String> names) {
             for (String name : names) {
@@ -36,6 +54,10 @@ public record ToolScope(List<LoopTools> loops) {
             }
             return null;
         }
+    }
+
+    /** A tool call a model proposed: the tool's name and its arguments as JSON text. */
+    public record ProposedCall(String name, String arguments) {
     }
 
     /** A tool-name glob and, optionally, a pattern searched for in the call's arguments. */

@@ -16,6 +16,7 @@ import dev.loopgate.gateway.pipeline.IdempotencyStage;
 import dev.loopgate.gateway.pipeline.IdentifyLoopStage;
 import dev.loopgate.gateway.pipeline.LoopFactsStage;
 import dev.loopgate.gateway.pipeline.ParseRequestStage;
+import dev.loopgate.gateway.pipeline.ProposedToolCallsStage;
 import dev.loopgate.gateway.pipeline.Pipeline;
 import dev.loopgate.gateway.pipeline.RateLimitStage;
 import dev.loopgate.gateway.pipeline.RecordStage;
@@ -131,6 +132,7 @@ final class GatewayVerticle extends VerticleBase {
                 new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
                 new ReserveStage(store, ledger, config, runtime.notifier(), runtime.clock()),
                 new ResponsesKeepStage(runtime.budgets().responses(), config),
+                new ProposedToolCallsStage(config.tools()),
                 new SettleStage(runtime.tokens(), store, ledger, config.breakers(), runtime.notifier(), runtime.clock()),
                 new ForwardStage(vertx, providers, config, runtime.health(),
                         RetryPolicy.withRandomJitter(runtime.clock()))));

@@ -1,11 +1,14 @@
 package dev.loopgate.gateway.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.gateway.testing.Fixtures;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
+import dev.loopgate.gateway.testing.UpstreamAnswer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +23,8 @@ class ToolScopeTest {
             tools:
               "ops-*": { deny: ["deploy_*", { tool: Bash, args: "rm -rf" }, Bash] }
               "ro-*": { allow: [Read, "Grep*"] }
+              "ci-*": { deny: [{ tool: run_tests, args: "billing/" }] }
+              "lab-*": { deny: [{ tool: run_tests, args: "payments/" }] }
             """, "primary");
 
     @Test
@@ -74,5 +79,36 @@ class ToolScopeTest {
                 {"model":"small","messages":[{"role":"user","content":"anything goes"}],
                  "tools":[{"type":"function","function":{"name":"deploy_prod","parameters":{"type":"object"}}}]}""")
                 .loop("free-1").send().status(), "no glob matches this loop: any tool");
+    }
+
+    @Test
+    void aProposedCallADenyPatternFindsIsNotDeliveredInAnyDialectButIsCharged() {
+        gateway.upstream("primary").answer(UpstreamAnswer.json(200, Fixtures.CHAT_TOOL_CALLS));
+        String chat = """
+                {"model":"small","messages":[{"role":"user","content":"test billing"}],
+                 "tools":[{"type":"function","function":{"name":"run_tests","parameters":{"type":"object"}}}]}""";
+        GatewayResponse chatRefused = gateway.post("/v1/chat/completions", chat).loop("ci-chat").send();
+        assertEquals(403, chatRefused.status(), chatRefused.body());
+        assertEquals("tool_forbidden", chatRefused.json().path("error").path("code").asText());
+        assertTrue(chatRefused.json().path("error").path("message").asText().contains("'run_tests'"));
+        assertFalse(chatRefused.body().contains("billing/tests"), "nothing of the call is delivered");
+        assertTrue(gateway.spentUsd("ci-chat").signum() > 0, "the answer was made upstream: it is charged");
+
+        GatewayResponse messagesRefused = gateway.post("/v1/messages", """
+                {"model":"small","max_tokens":64,"messages":[{"role":"user","content":"test billing"}],
+                 "tools":[{"name":"run_tests","input_schema":{"type":"object"}}]}""").loop("ci-messages").send();
+        assertEquals(403, messagesRefused.status(), messagesRefused.body());
+        assertTrue(messagesRefused.json().path("error").path("message").asText().startsWith("tool_forbidden: "));
+
+        GatewayResponse responsesRefused = gateway.post("/v1/responses", """
+                {"model":"small","input":"test billing",
+                 "tools":[{"type":"function","name":"run_tests","parameters":{"type":"object"}}]}""")
+                .loop("ci-responses").send();
+        assertEquals(403, responsesRefused.status(), responsesRefused.body());
+        assertEquals("tool_forbidden", responsesRefused.json().path("error").path("code").asText());
+
+        GatewayResponse delivered = gateway.post("/v1/chat/completions", chat).loop("lab-1").send();
+        assertEquals(200, delivered.status(), "the pattern does not find these arguments: " + delivered.body());
+        assertTrue(delivered.body().contains("billing/tests"));
     }
 }
