@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -96,16 +97,30 @@ final class ReplaySpool implements AutoCloseable {
     }
 
     private void write(String line) {
-        writer.execute(() -> {
+        try {
+            writer.execute(() -> {
+                try {
+                    out.write(line);
+                    out.newLine();
+                    out.flush();
+                } catch (IOException e) {
+                    failed(e);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            // a replay that ended after close: its acknowledgement must still reach the file, or the
+            // next run would replay that charge again
             try {
-                out.write(line);
-                out.newLine();
-                out.flush();
+                Files.writeString(file, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             } catch (IOException e) {
-                System.getLogger(ReplaySpool.class.getName()).log(System.Logger.Level.ERROR,
-                        "cannot write to the replay spool " + file + "; a restart now would lose queued spend", e);
+                failed(e);
             }
-        });
+        }
+    }
+
+    private void failed(IOException e) {
+        System.getLogger(ReplaySpool.class.getName()).log(System.Logger.Level.ERROR,
+                "cannot write to the replay spool " + file + "; a restart now would lose queued spend", e);
     }
 
     private static String line(long seq, Object item) {
