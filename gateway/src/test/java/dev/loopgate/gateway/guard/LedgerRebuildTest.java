@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.budgets.testkit.LocalRedisServer;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
-import dev.loopgate.gateway.testing.RedisServerProcess;
 import io.vertx.core.http.HttpMethod;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,12 +32,12 @@ class LedgerRebuildTest {
             {"model":"pricey","max_tokens":200,"messages":[{"role":"user","content":"Next step?"}]}""";
     static final Duration RECOVERY = Duration.ofSeconds(45);
 
-    static RedisServerProcess redis;
+    static LocalRedisServer redis;
     static GatewayHarness gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServerProcess.start(null);
+        redis = LocalRedisServer.started();
         gateway = GatewayHarness.started("""
                 server: { host: 127.0.0.1, port: 0 }
                 redis: { url: "%s", namespace: rebuild }

@@ -3,10 +3,10 @@ package dev.loopgate.gateway.guard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.testkit.LocalRedisServer;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
-import dev.loopgate.gateway.testing.RedisServerProcess;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class RedisDownAtStartTest {
 
     @Test
     void aGatewayStartsWithRedisDownAndJoinsItWhenItIsBack() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.start(dir)) {
+        try (LocalRedisServer redis = LocalRedisServer.persistent(dir)) {
             redis.kill();
             try (GatewayHarness gateway = GatewayHarness.started("""
                     server: { host: 127.0.0.1, port: 0 }

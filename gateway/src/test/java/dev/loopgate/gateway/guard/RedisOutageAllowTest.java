@@ -3,10 +3,10 @@ package dev.loopgate.gateway.guard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.testkit.LocalRedisServer;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
-import dev.loopgate.gateway.testing.RedisServerProcess;
 import io.vertx.core.http.HttpMethod;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -27,12 +27,12 @@ class RedisOutageAllowTest {
 
     @TempDir
     static Path dir;
-    static RedisServerProcess redis;
+    static LocalRedisServer redis;
     static GatewayHarness gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServerProcess.start(dir);
+        redis = LocalRedisServer.persistent(dir);
         gateway = GatewayHarness.started("""
                 server: { host: 127.0.0.1, port: 0 }
                 providers:

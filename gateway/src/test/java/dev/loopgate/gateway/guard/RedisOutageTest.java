@@ -3,10 +3,10 @@ package dev.loopgate.gateway.guard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loopgate.budgets.testkit.LocalRedisServer;
 import dev.loopgate.gateway.testing.GatewayHarness;
 import dev.loopgate.gateway.testing.GatewayResponse;
 import dev.loopgate.gateway.testing.Poll;
-import dev.loopgate.gateway.testing.RedisServerProcess;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
 import java.util.List;
@@ -24,12 +24,12 @@ class RedisOutageTest {
             {"model":"small","messages":[{"role":"user","content":"Next step?"}]}""";
     static final Duration RECOVERY = Duration.ofSeconds(45);
 
-    static RedisServerProcess redis;
+    static LocalRedisServer redis;
     static GatewayHarness gateway;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RedisServerProcess.start(null);
+        redis = LocalRedisServer.started();
         gateway = GatewayHarness.started(GatewayHarness.STANDARD.replace("rules: []\n",
                 "rules: []\nredis: { url: \"" + redis.url() + "\", namespace: outage }\n"), "primary");
     }

@@ -3,8 +3,8 @@ package dev.loopgate.gateway.guard;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.loopgate.budgets.testkit.LocalRedisServer;
 import dev.loopgate.gateway.testing.GatewayHarness;
-import dev.loopgate.gateway.testing.RedisServerProcess;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +18,7 @@ class StopWithRedisDownTest {
 
     @Test
     void sigtermWithRedisDown_theGatewayStopsWithinItsHarnessWait() throws Exception {
-        try (RedisServerProcess redis = RedisServerProcess.start(null)) {
+        try (LocalRedisServer redis = LocalRedisServer.started()) {
             GatewayHarness gateway = GatewayHarness.started(GatewayHarness.STANDARD.replace("rules: []\n",
                     "rules: []\nredis: { url: \"" + redis.url() + "\", namespace: stop-down }\n"), "primary");
             assertEquals(200, gateway.post("/v1/chat/completions", CHAT).send().status());
