@@ -15,13 +15,9 @@ public final class LocalRedisSentinel {
     public static final String MASTER = "lgmaster";
     private static LocalRedisSentinel shared;
 
-    private final int master;
-    private final int replica;
     private final int sentinel;
 
-    private LocalRedisSentinel(int master, int replica, int sentinel) {
-        this.master = master;
-        this.replica = replica;
+    private LocalRedisSentinel(int sentinel) {
         this.sentinel = sentinel;
     }
 
@@ -53,14 +49,10 @@ public final class LocalRedisSentinel {
             return LocalRedisServers.cli(replica, "INFO", "replication").contains("master_link_status:up")
                     && replicas.contains(Integer.toString(replica));
         }, 30_000);
-        return new LocalRedisSentinel(master, replica, sentinel);
+        return new LocalRedisSentinel(sentinel);
     }
 
     public RedisEndpoint endpoint() {
         return RedisEndpoint.sentinel(MASTER, List.of("redis://127.0.0.1:" + sentinel));
-    }
-
-    public int masterPort() {
-        return master;
     }
 }

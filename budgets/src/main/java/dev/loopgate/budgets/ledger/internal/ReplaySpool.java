@@ -79,10 +79,6 @@ final class ReplaySpool implements AutoCloseable {
         write("- " + seq);
     }
 
-    Path file() {
-        return file;
-    }
-
     @Override
     public void close() {
         writer.shutdown();
