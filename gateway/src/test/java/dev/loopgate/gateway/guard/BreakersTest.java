@@ -28,6 +28,16 @@ import org.junit.jupiter.api.Test;
  */
 class BreakersTest {
     static final String FAIL_MARKER = "please fail upstream";
+    /** One provider and one model at $100 per million output tokens: a call of 100 output tokens costs $0.01. */
+    static final String METERED = """
+            server: { host: 127.0.0.1, port: 0 }
+            providers:
+              primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
+            models:
+              metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
+            tiers: { mid: [metered] }
+            rules: []
+            """;
     static final AtomicInteger DISTINCT = new AtomicInteger();
 
     static Vertx vertx;
@@ -42,14 +52,7 @@ class BreakersTest {
             NOTIFIED.add(Fixtures.parse(body.toString()));
             request.response().setStatusCode(204).end();
         })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-        gateway = GatewayHarness.started("""
-                server: { host: 127.0.0.1, port: 0 }
-                providers:
-                  primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
-                models:
-                  metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
-                tiers: { mid: [metered] }
-                rules: []
+        gateway = GatewayHarness.started(METERED + """
                 budgets:
                   default: { usd: 10 }
                   loops:

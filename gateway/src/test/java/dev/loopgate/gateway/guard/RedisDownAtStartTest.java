@@ -30,14 +30,7 @@ class RedisDownAtStartTest {
     void aGatewayStartsWithRedisDownAndJoinsItWhenItIsBack() throws Exception {
         try (LocalRedisServer redis = LocalRedisServer.persistent(dir)) {
             redis.kill();
-            try (GatewayHarness gateway = GatewayHarness.started("""
-                    server: { host: 127.0.0.1, port: 0 }
-                    providers:
-                      primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
-                    models:
-                      metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
-                    tiers: { mid: [metered] }
-                    rules: []
+            try (GatewayHarness gateway = GatewayHarness.started(BreakersTest.METERED + """
                     redis: { url: "%s", namespace: blind }
                     budgets:
                       default: { usd: 1.0 }

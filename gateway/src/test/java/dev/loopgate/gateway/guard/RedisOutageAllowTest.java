@@ -33,14 +33,7 @@ class RedisOutageAllowTest {
     @BeforeAll
     static void start() throws Exception {
         redis = LocalRedisServer.persistent(dir);
-        gateway = GatewayHarness.started("""
-                server: { host: 127.0.0.1, port: 0 }
-                providers:
-                  primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
-                models:
-                  metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
-                tiers: { mid: [metered] }
-                rules: []
+        gateway = GatewayHarness.started(BreakersTest.METERED + """
                 redis: { url: "%s", namespace: allow }
                 budgets:
                   default: { usd: 1.0 }

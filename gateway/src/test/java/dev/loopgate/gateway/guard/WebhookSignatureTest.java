@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,17 +34,34 @@ class WebhookSignatureTest {
     private record Delivery(byte[] body, String signature) {
     }
 
+    private static Vertx vertx;
+    private static HttpServer receiver;
+    private static final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+
     @TempDir
     Path dir;
 
-    @Test
-    void aDeliveryVerifiesWithTheDocumentedSnippetAndATamperedOneDoesNot() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-        HttpServer receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
+    @BeforeAll
+    static void startReceiver() {
+        vertx = Vertx.vertx();
+        receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             deliveries.add(new Delivery(body.getBytes(), request.getHeader("Loopgate-Signature")));
             request.response().end();
         })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stopReceiver() {
+        vertx.close();
+    }
+
+    @BeforeEach
+    void noDeliveriesYet() {
+        deliveries.clear();
+    }
+
+    @Test
+    void aDeliveryVerifiesWithTheDocumentedSnippetAndATamperedOneDoesNot() throws Exception {
         try (GatewayHarness gateway = GatewayHarness.started(GatewayHarness.STANDARD + """
                 breakers:
                   notify: { webhook: "http://127.0.0.1:%d/hook", secret: "%s" }
@@ -57,28 +77,12 @@ class WebhookSignatureTest {
                     .replace("signed-loop", "other-loop").getBytes(StandardCharsets.UTF_8);
             assertEquals("invalid", verify(tampered, delivery.signature(), SECRET));
             assertEquals("invalid", verify(delivery.body(), delivery.signature(), "another-secret-0123456789"));
-        } finally {
-            receiver.close();
-            vertx.close();
         }
     }
 
     @Test
     void eachFractionOfTheBudgetIsWarnedOfOnceEvenUnderConcurrentCallsAndSigned() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-        HttpServer receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            deliveries.add(new Delivery(body.getBytes(), request.getHeader("Loopgate-Signature")));
-            request.response().end();
-        })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-        try (GatewayHarness gateway = GatewayHarness.started("""
-                server: { host: 127.0.0.1, port: 0 }
-                providers:
-                  primary: { type: openai, base_url: "${PRIMARY_URL}", api_key: "${PRIMARY_API_KEY}" }
-                models:
-                  metered: { provider: primary, name: metered-1, input: 0, output: 100.0 }
-                tiers: { mid: [metered] }
-                rules: []
+        try (GatewayHarness gateway = GatewayHarness.started(BreakersTest.METERED + """
                 budgets:
                   default: { usd: 0.20 }
                 breakers:
@@ -103,9 +107,6 @@ class WebhookSignatureTest {
             for (Delivery warning : warnings) {
                 assertEquals("valid", verify(warning.body(), warning.signature(), SECRET));
             }
-        } finally {
-            receiver.close();
-            vertx.close();
         }
     }
 
