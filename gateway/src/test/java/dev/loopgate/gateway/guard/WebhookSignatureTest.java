@@ -42,7 +42,7 @@ class WebhookSignatureTest {
     Path dir;
 
     @BeforeAll
-    static void startReceiver() {
+    static void startReceiver() throws Exception {
         vertx = Vertx.vertx();
         receiver = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             deliveries.add(new Delivery(body.getBytes(), request.getHeader("Loopgate-Signature")));
