@@ -1,8 +1,5 @@
 package dev.loopgate.gateway.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.loopgate.gateway.wire.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,13 +16,7 @@ final class ConfigAdminRoutes {
     }
 
     private void reload(RoutingContext ctx) {
-        AdminBodies.respond(ctx, reloads.reload(RoleAuth.key(ctx).name()).map(report -> {
-            ObjectNode answer = Json.MAPPER.createObjectNode().put("reloaded", true);
-            ArrayNode changed = answer.putArray("changed");
-            report.changed().forEach(changed::add);
-            ArrayNode needsRestart = answer.putArray("needs_restart");
-            report.needsRestart().forEach(needsRestart::add);
-            return answer;
-        }));
+        AdminBodies.respond(ctx, reloads.reload(RoleAuth.key(ctx).name())
+                .map(report -> report.json().put("reloaded", true)));
     }
 }

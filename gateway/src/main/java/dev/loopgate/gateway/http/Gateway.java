@@ -1,7 +1,5 @@
 package dev.loopgate.gateway.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditService;
@@ -29,7 +27,6 @@ import dev.loopgate.gateway.rules.RulesStores;
 import dev.loopgate.gateway.rules.store.RulesStore;
 import dev.loopgate.gateway.simulated.SimulatedUpstream;
 import dev.loopgate.gateway.tokens.TokenEstimator;
-import dev.loopgate.gateway.wire.Json;
 import dev.loopgate.rules.RulesException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -273,11 +270,8 @@ public final class Gateway {
         runtime.current().set(serve);
         List<Future<Void>> applied = verticles.stream().map(verticle -> verticle.apply(serve)).toList();
         ReloadReport report = plan.report();
-        ObjectNode detail = Json.MAPPER.createObjectNode();
-        report.changed().forEach(detail.putArray("changed")::add);
-        ArrayNode restart = detail.putArray("needs_restart");
-        report.needsRestart().forEach(restart::add);
-        runtime.audit().log().append(AuditEntry.admin(runtime.clock().millis(), "config.reload", by, null, detail.toString()));
+        runtime.audit().log().append(AuditEntry.admin(runtime.clock().millis(), "config.reload", by, null,
+                report.json().toString()));
         LOG.info("config reloaded by {}: changed {}{}", by, report.changed(),
                 report.needsRestart().isEmpty() ? "" : "; kept until a restart: " + report.needsRestart());
         return Future.all(applied).map(report);
