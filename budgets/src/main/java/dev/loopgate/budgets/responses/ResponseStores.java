@@ -107,14 +107,15 @@ public final class ResponseStores {
         public CompletionStage<Void> put(String id, StoredResponse response) {
             return connection.get().thenCompose(open -> PUT.<Object, String, String>run(open.commands(),
                     ScriptOutputType.STATUS, new String[] {key(id)}, Long.toString(ttlMillis), response.owner(),
-                    response.loopId(), response.conversation(), response.response())).thenApply(done -> null);
+                    response.loopId(), response.conversation(), response.response(),
+                    response.run() == null ? "" : response.run())).thenApply(done -> null);
         }
 
         @Override
         public CompletionStage<Optional<StoredResponse>> get(String id) {
             return connection.get().thenCompose(open -> open.commands().hgetall(key(id))).thenApply(fields -> fields.isEmpty() ? Optional.empty()
                     : Optional.of(new StoredResponse(fields.get("owner"), fields.get("loop"), fields.get("conversation"),
-                            fields.get("response"))));
+                            fields.get("response"), fields.get("run"))));
         }
 
         @Override

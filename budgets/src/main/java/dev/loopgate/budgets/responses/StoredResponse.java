@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param conversation the input items that led to it and its output items, as a JSON array: what a
  *                     continuation puts before its own input
  * @param response     the response as the client got it, as JSON
+ * @param run          the run its chain of responses belongs to, or null (its caller named none)
  */
-public record StoredResponse(String owner, String loopId, String conversation, String response) {
+public record StoredResponse(String owner, String loopId, String conversation, String response, String run) {
     public StoredResponse {
         Objects.requireNonNull(owner, "owner");
         Objects.requireNonNull(loopId, "loopId");

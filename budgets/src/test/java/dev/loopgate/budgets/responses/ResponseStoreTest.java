@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** Both stores keep, replace, expire and forget responses alike; the Redis one on the real Redis. */
 class ResponseStoreTest {
     private static final StoredResponse FIRST = new StoredResponse("build-bot", "loop-1",
-            "[{\"role\":\"user\",\"content\":\"hi\"}]", "{\"id\":\"resp_1\",\"output\":[\"é ✓\"]}");
+            "[{\"role\":\"user\",\"content\":\"hi\"}]", "{\"id\":\"resp_1\",\"output\":[\"é ✓\"]}", "run-7");
     private final TestRedis redis = where();
 
     /** The Redis this class runs on: the single node; subclasses run the same tests on a Cluster or through Sentinel. */
@@ -57,7 +57,7 @@ class ResponseStoreTest {
         assertEquals(Optional.empty(), result(store.get("a")));
         result(store.put("a", FIRST));
         assertEquals(Optional.of(FIRST), result(store.get("a")));
-        StoredResponse second = new StoredResponse("build-bot", "loop-1", "[]", "{\"id\":\"resp_2\"}");
+        StoredResponse second = new StoredResponse("build-bot", "loop-1", "[]", "{\"id\":\"resp_2\"}", null);
         result(store.put("a", second));
         assertEquals(Optional.of(second), result(store.get("a")));
         assertTrue(result(store.delete("a")));

@@ -42,6 +42,7 @@ public final class ReportViews {
                 .put("to", Instant.ofEpochMilli(toMillis).toString());
         node.set("totals", measures(report.totals()));
         node.set("tiers", rows(report.tiers()));
+        node.set("runs", rows(report.runs()));
         node.set("days", rows(report.days()));
         node.set("top_rules", rows(report.topRules()));
         ArrayNode events = node.putArray("events");

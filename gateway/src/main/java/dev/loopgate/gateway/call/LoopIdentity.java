@@ -22,16 +22,21 @@ public record LoopIdentity(String loopId, String run, long step, String role) {
      * kept to a short, printable alphabet without braces (which would break key hash tags).
      */
     public static String checkedLabel(String value, String param) {
+        if (!isLabel(value)) {
+            throw new GatewayException(ErrorCode.INVALID_REQUEST, "'" + param + "' must be 1-" + MAX_ID_LENGTH
+                    + " characters of letters, digits and - _ . : / @", param);
+        }
+        return value;
+    }
+
+    /** Whether {@code value} may be a loop id, run or role (see {@link #checkedLabel}). */
+    public static boolean isLabel(String value) {
         boolean ok = !value.isEmpty() && value.length() <= MAX_ID_LENGTH;
         for (int i = 0; ok && i < value.length(); i++) {
             char c = value.charAt(i);
             ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
                     || c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '@';
         }
-        if (!ok) {
-            throw new GatewayException(ErrorCode.INVALID_REQUEST, "'" + param + "' must be 1-" + MAX_ID_LENGTH
-                    + " characters of letters, digits and - _ . : / @", param);
-        }
-        return value;
+        return ok;
     }
 }

@@ -3,6 +3,7 @@ package dev.loopgate.gateway.config;
 import dev.loopgate.budgets.ledger.BudgetLimits;
 import dev.loopgate.budgets.ledger.Period;
 import dev.loopgate.budgets.ratelimit.RateLimits;
+import dev.loopgate.budgets.runs.RunLimits;
 import dev.loopgate.rules.Glob;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ public record BudgetsConfig(
     /** Under {@code on_redis_down: allow}, the share of each budget a replica may spend on its own. */
     public static final double DEFAULT_LOCAL_SLICE = 0.1;
     public static final BudgetsConfig UNLIMITED = new BudgetsConfig(
-            new LoopBudget(null, new BudgetLimits(0, 0, 0, 0, Period.TOTAL), RateLimits.NONE),
+            new LoopBudget(null, new BudgetLimits(0, 0, 0, 0, Period.TOTAL), RateLimits.NONE, RunLimits.NONE),
             List.of(), Map.of(), DEFAULT_RESERVATION_TTL, RedisDownPolicy.DENY, DEFAULT_LOCAL_SLICE);
 
     public BudgetsConfig {
@@ -32,8 +33,8 @@ public record BudgetsConfig(
         keys = Map.copyOf(keys);
     }
 
-    /** A loop's budget and rates; {@code pattern} is null for the default. */
-    public record LoopBudget(Glob pattern, BudgetLimits limits, RateLimits rates) {
+    /** A loop's budget, rates and the caps of each of its runs; {@code pattern} is null for the default. */
+    public record LoopBudget(Glob pattern, BudgetLimits limits, RateLimits rates, RunLimits runs) {
     }
 
     /** A key's daily USD cap (0 = none) and rates, across all the loops it acts for. */

@@ -12,6 +12,7 @@ public enum ErrorCode {
     BUDGET_EXCEEDED(402, "insufficient_quota", "budget_exceeded"),
     LOOP_PAUSED(403, "permission_error", "loop_paused"),
     TOOL_FORBIDDEN(403, "permission_error", "tool_forbidden"),
+    RUN_PAUSED(403, "permission_error", "run_paused"),
     FORBIDDEN(403, "permission_error", "forbidden"),
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),

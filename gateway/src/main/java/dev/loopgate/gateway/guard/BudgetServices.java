@@ -14,6 +14,8 @@ import dev.loopgate.budgets.ratelimit.RateLimiters;
 import dev.loopgate.budgets.redis.RedisLink;
 import dev.loopgate.budgets.responses.ResponseStore;
 import dev.loopgate.budgets.responses.ResponseStores;
+import dev.loopgate.budgets.runs.RunLedger;
+import dev.loopgate.budgets.runs.RunLedgers;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
 import io.vertx.core.Future;
@@ -25,8 +27,8 @@ import java.util.function.Consumer;
  * shared by every event loop: in Redis when it is configured (exact across replicas, on the
  * gateway's one client), in this process otherwise.
  */
-public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, IdempotencyStore idempotency,
-        ResponseStore responses) {
+public record BudgetServices(BudgetLedger ledger, RunLedger runs, RateLimiter rateLimiter,
+        IdempotencyStore idempotency, ResponseStore responses) {
     /** Under the audit spool directory: the spend made from local slices, waiting to be replayed into Redis. */
     public static final String REPLAY_SPOOL = "budget-replays";
 
@@ -40,7 +42,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
         long ttl = config.budgets().reservationTtl().toMillis();
         if (config.redis().isEmpty()) {
             return Future.succeededFuture(new BudgetServices(BudgetLedgers.inMemory(ttl, clock),
-                    RateLimiters.local(), IdempotencyStores.inMemory(),
+                    RunLedgers.inMemory(), RateLimiters.local(), IdempotencyStores.inMemory(),
                     ResponseStores.inMemory(clock, config.responsesTtl(), ResponseStores.DEFAULT_MAX_ENTRIES)));
         }
         String namespace = config.redis().get().namespace();
@@ -55,7 +57,8 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
                                 IdempotencyStores.DEFAULT_TTL, IdempotencyStores.DEFAULT_LEASE))
                         .compose(idempotency -> Future.fromCompletionStage(ResponseStores.redis(redis, namespace,
                                         config.responsesTtl()))
-                                .map(responses -> new BudgetServices(ledger, limiter, idempotency, responses))))
+                                .map(responses -> new BudgetServices(ledger, RunLedgers.redis(redis, namespace), limiter,
+                                        idempotency, responses))))
                 .recover(failure -> {
                     ledger.close();
                     return Future.failedFuture(failure);
@@ -84,6 +87,7 @@ public record BudgetServices(BudgetLedger ledger, RateLimiter rateLimiter, Idemp
 
     public void close() {
         ledger.close();
+        runs.close();
         rateLimiter.close();
         idempotency.close();
         responses.close();

@@ -2,8 +2,8 @@ package dev.loopgate.gateway.guard;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.ledger.Trip;
+import dev.loopgate.budgets.runs.RunTrip;
 import dev.loopgate.gateway.audit.AuditEntry;
-import dev.loopgate.budgets.Money;
 import dev.loopgate.gateway.audit.AuditLog;
 import dev.loopgate.gateway.config.Secret;
 import dev.loopgate.gateway.wire.Json;
@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells when a loop is paused or resumed: one log line, an audit row, and a JSON POST to
+ * Tells when a loop or one of its runs is paused, resumed or warned of a cap: one log line, an audit row, and a JSON POST to
  * the configured webhook, sent in the background and retried with backoff so a slow or
  * absent receiver never holds up a call. With a secret configured every attempt carries a
  * {@link WebhookSignature}.
@@ -81,23 +81,45 @@ public final class LoopNotifier {
                 .put("at", Instant.ofEpochMilli(trip.atMillis()).toString()));
     }
 
-    /**
-     * The loop's spend crossed {@code fraction} of its budget ({@code breakers.warn_at}): a
-     * heads-up for a human before the hard budget breaker pauses it.
-     */
-    public void warned(String loopId, double fraction, long spentNanos, long budgetNanos, long atMillis) {
-        LOG.info("loop {} has spent {} of its budget (${} of ${})", loopId, percent(fraction), Money.format(spentNanos),
-                Money.format(budgetNanos));
-        ObjectNode detail = Json.MAPPER.createObjectNode().put("cap", "usd").put("fraction", fraction)
-                .put("used_usd", Money.format(spentNanos)).put("limit_usd", Money.format(budgetNanos));
-        audit.append(AuditEntry.admin(atMillis, "loop.warning", BREAKER_ACTOR, loopId, detail.toString()));
+    /** A loop or run crossed a fraction of a cap ({@code breakers.warn_at}): an audit row and a webhook event. */
+    public void warned(Warning warning) {
+        String whose = warning.run() == null ? "loop " + warning.loopId()
+                : "run " + warning.run() + " of loop " + warning.loopId();
+        LOG.info("{} has used {} of its {} cap ({})", whose, percent(warning.fraction()), warning.cap().label(),
+                warning.amounts());
+        audit.append(AuditEntry.admin(warning.atMillis(), "loop.warning", BREAKER_ACTOR, warning.loopId(),
+                warning.describe(Json.MAPPER.createObjectNode()).toString()));
+        ObjectNode event = Json.MAPPER.createObjectNode().put("event", "warning").put("loop_id", warning.loopId());
+        send(warning.describe(event).put("at", Instant.ofEpochMilli(warning.atMillis()).toString()));
+    }
+
+    /** A run's cap paused it (actor {@link #BREAKER_ACTOR}) or an admin did; the loop's other runs go on. */
+    public void runPaused(RunTrip trip, String actor) {
+        LOG.warn("run {} of loop {} paused by breaker {}: {}", trip.runId(), trip.loopId(), trip.breaker(),
+                trip.reason());
+        String breaker = trip.breaker().name().toLowerCase(Locale.ROOT);
+        audit.append(AuditEntry.admin(trip.atMillis(), BREAKER_ACTOR.equals(actor) ? "run.trip" : "run.pause", actor,
+                trip.loopId(), Json.MAPPER.createObjectNode().put("run", trip.runId()).put("breaker", breaker)
+                        .put("reason", trip.reason()).toString()));
         send(Json.MAPPER.createObjectNode()
-                .put("event", "warning")
+                .put("event", "run_paused")
+                .put("loop_id", trip.loopId())
+                .put("run", trip.runId())
+                .put("breaker", breaker)
+                .put("reason", trip.reason())
+                .put("at", Instant.ofEpochMilli(trip.atMillis()).toString()));
+    }
+
+    public void runResumed(String loopId, String run, String reason, String by, long atMillis) {
+        LOG.info("run {} of loop {} resumed by {}: {}", run, loopId, by, reason);
+        audit.append(AuditEntry.admin(atMillis, "run.resume", by, loopId,
+                Json.MAPPER.createObjectNode().put("run", run).put("reason", reason).toString()));
+        send(Json.MAPPER.createObjectNode()
+                .put("event", "run_resumed")
                 .put("loop_id", loopId)
-                .put("cap", "usd")
-                .put("fraction", fraction)
-                .put("used_usd", Money.format(spentNanos))
-                .put("limit_usd", Money.format(budgetNanos))
+                .put("run", run)
+                .put("reason", reason)
+                .put("by", by)
                 .put("at", Instant.ofEpochMilli(atMillis).toString()));
     }
 

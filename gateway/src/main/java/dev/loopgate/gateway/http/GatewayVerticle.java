@@ -2,6 +2,7 @@ package dev.loopgate.gateway.http;
 
 import dev.loopgate.budgets.idempotency.IdempotencyStores;
 import dev.loopgate.budgets.ledger.BudgetLedger;
+import dev.loopgate.budgets.runs.RunLedger;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.GatewayConfig;
@@ -114,6 +115,7 @@ final class GatewayVerticle extends VerticleBase {
     private Served serve(GatewayConfig config) {
         Providers providers = Providers.create(vertx, config.providers(), runtime.simulatedUrls());
         BudgetLedger ledger = runtime.budgets().ledger();
+        RunLedger runs = runtime.budgets().runs();
         BudgetStore store = runtime.budgetStore();
         Pipeline pipeline = new Pipeline(List.of(
                 new RecordStage(runtime.sink(), config.audit().contentChars()),
@@ -130,10 +132,11 @@ final class GatewayVerticle extends VerticleBase {
                 new LoopFactsStage(runtime.rules().active(), store, ledger, config.budgets(), config.breakers(), runtime.clock()),
                 new RouteStage(runtime.rules().active(), runtime.clock()),
                 new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
-                new ReserveStage(store, ledger, config, runtime.notifier(), runtime.clock()),
+                new ReserveStage(store, ledger, runs, config, runtime.notifier(), runtime.clock()),
                 new ResponsesKeepStage(runtime.budgets().responses(), config),
                 new ProposedToolCallsStage(config.tools()),
-                new SettleStage(runtime.tokens(), store, ledger, config.breakers(), runtime.notifier(), runtime.clock()),
+                new SettleStage(runtime.tokens(), store, ledger, runs, config.breakers(), runtime.notifier(),
+                        runtime.clock()),
                 new ForwardStage(vertx, providers, config, runtime.health(),
                         RetryPolicy.withRandomJitter(runtime.clock()))));
         return new Served(providers, router(config, providers, pipeline));
@@ -174,8 +177,10 @@ final class GatewayVerticle extends VerticleBase {
         new ConsoleRoutes(runtime.keys()).mount(router);
         new RulesAdminRoutes(runtime.rules(), config, runtime.tokens(), runtime.audit().store(), runtime.clock())
                 .mount(router);
-        new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), config.budgets(),
-                runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
+        new LoopsAdminRoutes(runtime.budgetStore(), runtime.budgets().ledger(), runtime.budgets().runs(),
+                config.budgets(), runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
+        new RunsAdminRoutes(runtime.budgetStore(), runtime.budgets().runs(), config.budgets(), runtime.notifier(),
+                runtime.clock()).mount(router);
         new ProvidersAdminRoutes(config, runtime.health()).mount(router);
         new ConfigAdminRoutes(runtime.reloads()).mount(router);
         new KeysAdminRoutes(runtime.runtimeKeys(), runtime.keys(), runtime.clock()).mount(router);

@@ -7,6 +7,7 @@ import dev.loopgate.budgets.Money;
 import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.BudgetLimits;
 import dev.loopgate.budgets.ledger.Period;
+import dev.loopgate.budgets.runs.RunLedger;
 import dev.loopgate.gateway.audit.AuditEntry;
 import dev.loopgate.gateway.audit.AuditLog;
 import dev.loopgate.gateway.call.LoopIdentity;
@@ -25,7 +26,8 @@ import java.util.Set;
 
 /**
  * {@code /admin/loops}: what each loop spent and may spend, its state and history; pause,
- * resume (a reason is required, and recorded) and a budget that overrides the config's.
+ * resume (a reason is required, and recorded; the loop's paused runs are resumed with it) and a
+ * budget that overrides the config's.
  */
 final class LoopsAdminRoutes {
     private static final long BODY_LIMIT = 64 * 1024;
@@ -38,16 +40,18 @@ final class LoopsAdminRoutes {
     private final BudgetStore store;
     private final AuditLog audit;
     private final BudgetLedger ledger;
+    private final RunLedger runs;
     private final BudgetsConfig budgets;
     private final LoopNotifier notifier;
     private final Clock clock;
     private final LoopStatusJson view;
 
-    LoopsAdminRoutes(BudgetStore store, BudgetLedger ledger, BudgetsConfig budgets, LoopNotifier notifier,
-            AuditLog audit, Clock clock) {
+    LoopsAdminRoutes(BudgetStore store, BudgetLedger ledger, RunLedger runs, BudgetsConfig budgets,
+            LoopNotifier notifier, AuditLog audit, Clock clock) {
         this.store = store;
         this.audit = audit;
         this.ledger = ledger;
+        this.runs = runs;
         this.budgets = budgets;
         this.notifier = notifier;
         this.clock = clock;
@@ -91,9 +95,11 @@ final class LoopsAdminRoutes {
         String reason = reason(ctx, true);
         String by = RoleAuth.key(ctx).name();
         long now = clock.millis();
-        AdminBodies.respond(ctx, store.call(ledger.resume(loopId(ctx), reason, by, now)).map(loop -> {
+        String loopId = loopId(ctx);
+        AdminBodies.respond(ctx, store.call(ledger.resume(loopId, reason, by, now)).compose(loop -> {
             notifier.resumed(loop.loopId(), reason, by, now);
-            return view.render(loop, true);
+            return RunsAdminRoutes.resumeAll(store, runs, notifier, loopId, reason, by, now)
+                    .map(v -> view.render(loop, true));
         }));
     }
 
@@ -160,7 +166,7 @@ final class LoopsAdminRoutes {
         return LoopIdentity.checkedLabel(ctx.pathParam("id"), "loop id");
     }
 
-    private static String reason(RoutingContext ctx, boolean required) {
+    static String reason(RoutingContext ctx, boolean required) {
         JsonNode body = ctx.body().length() == 0 ? Json.MAPPER.createObjectNode() : AdminBodies.json(ctx);
         String reason = body.path("reason").asText("").strip();
         if (reason.isEmpty()) {

@@ -1,8 +1,9 @@
 package dev.loopgate.gateway.pipeline;
 
 import dev.loopgate.budgets.ledger.RefusalReason;
-import dev.loopgate.budgets.ratelimit.RateDecision;
 import dev.loopgate.budgets.ledger.Reservation;
+import dev.loopgate.budgets.ratelimit.RateDecision;
+import dev.loopgate.budgets.runs.RunHold;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.call.ParsedRequest;
@@ -44,6 +45,7 @@ public final class Exchange {
     private double budgetUsed;
     private long repeatCount;
     private Reservation reservation;
+    private RunHold runHold;
     private RefusalReason refusal;
     private List<byte[]> streamCapture;
     private long rulesVersion = -1;
@@ -207,6 +209,15 @@ public final class Exchange {
 
     public void reservation(Reservation reservation) {
         this.reservation = reservation;
+    }
+
+    /** The worst case held for this call in its run, or null before (or without) one. */
+    public RunHold runHold() {
+        return runHold;
+    }
+
+    public void runHold(RunHold runHold) {
+        this.runHold = runHold;
     }
 
     /** Why the budget guard refused the call, or null when it did not. */

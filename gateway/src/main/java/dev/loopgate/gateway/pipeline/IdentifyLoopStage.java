@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Names the loop a call belongs to: the {@code X-Loop-Id} header, else the key's one
- * bound loop, else {@code metadata.loop_id} in the body. A key bound to loop globs
+ * bound loop, else {@code metadata.loop_id} in the body; and its run. A key bound to loop globs
  * may act only for loops that match one of them, a key bound to a run only for that run.
  */
 public final class IdentifyLoopStage implements Stage {
@@ -52,11 +52,14 @@ public final class IdentifyLoopStage implements Stage {
                 RequestHeaders.LOOP_ID);
     }
 
-    /** The {@code X-Loop-Run} header; a key bound to one run acts only for it (and names it when the header is absent). */
+    /**
+     * The {@code X-Loop-Run} header; a key bound to one run acts only for it (and names it when the
+     * header is absent); else what the caller's own client names its conversation by ({@link RunOfClient}).
+     */
     private static String run(Exchange exchange, KeyConfig key) {
         String run = label(exchange, RequestHeaders.LOOP_RUN);
         if (key.run() == null) {
-            return run;
+            return run != null ? run : RunOfClient.of(exchange.endpoint(), exchange.request().json());
         }
         if (run != null && !run.equals(key.run())) {
             throw new GatewayException(ErrorCode.FORBIDDEN,

@@ -8,6 +8,10 @@ import dev.loopgate.budgets.ledger.RefusalReason;
 import dev.loopgate.budgets.ledger.ReserveChoices;
 import dev.loopgate.budgets.ledger.ReserveRequest;
 import dev.loopgate.budgets.ratelimit.RateDecision;
+import dev.loopgate.budgets.runs.RunDecision;
+import dev.loopgate.budgets.runs.RunHold;
+import dev.loopgate.budgets.runs.RunLedger;
+import dev.loopgate.budgets.runs.RunLimits;
 import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BudgetsConfig;
@@ -16,10 +20,16 @@ import dev.loopgate.gateway.config.ModelConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.BudgetWarnings;
 import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.guard.Warning;
 import dev.loopgate.rules.RouteDecision;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds the call's worst case in the loop's budget before anything is sent: the
@@ -27,19 +37,28 @@ import java.time.Clock;
  * targets (any of them may end up serving it). Atomic across replicas: concurrent calls
  * can never together reserve more than the budget. When the route waits on the loop's facts
  * ({@link RoutePlan}), the ledger holds the worst case of the cell it finds and the call takes
- * that cell's route. The rate limits' answer, sent at the same time, is waited for here too.
+ * that cell's route. The rate limits' answer, sent at the same time, is waited for here too, and
+ * so is the hold in the call's run ({@link RunLedger}), when it names one: a call goes ahead only
+ * when all three let it, and what one of them held for a refused call is given back.
  */
 public final class ReserveStage implements Stage {
     private final BudgetStore store;
+    private static final Logger LOG = LoggerFactory.getLogger(ReserveStage.class);
+    private static final Future<RunDecision> NO_RUN = Future.succeededFuture();
+    private static final long RUN_STORE_WARNING_EVERY_MS = 10_000;
+
     private final BudgetLedger ledger;
+    private final RunLedger runs;
+    private final AtomicLong lastRunStoreWarning = new AtomicLong(Long.MIN_VALUE / 2);
     private final GatewayConfig config;
     private final LoopNotifier notifier;
     private final Clock clock;
 
-    public ReserveStage(BudgetStore store, BudgetLedger ledger, GatewayConfig config, LoopNotifier notifier,
-            Clock clock) {
+    public ReserveStage(BudgetStore store, BudgetLedger ledger, RunLedger runs, GatewayConfig config,
+            LoopNotifier notifier, Clock clock) {
         this.store = store;
         this.ledger = ledger;
+        this.runs = runs;
         this.config = config;
         this.notifier = notifier;
         this.clock = clock;
@@ -56,34 +75,111 @@ public final class ReserveStage implements Stage {
                 budgets.forKey(exchange.key()).usdPerDayNanos(), config.breakers().settings(), now);
         Future<BudgetDecision> reserved = store.call(ledger.reserve(request));
         Future<RateDecision> rate = exchange.rateCheck();
-        return Future.join(reserved, rate).transform(both -> {
-            if (reserved.failed()) {
-                return Future.failedFuture(reserved.cause());
+        RunHold runHold = runHold(exchange, choices, now);
+        Future<RunDecision> run = runHold == null ? NO_RUN : store.call(runs.hold(runHold));
+        return Future.join(reserved, rate, run).transform(all -> {
+            Future<Reply> decided;
+            try {
+                decided = decide(exchange, next, plan, choices, now, reserved, rate, run, runHold);
+            } catch (RuntimeException refused) {
+                decided = Future.failedFuture(refused);
             }
-            BudgetDecision decision = reserved.result();
-            if (decision instanceof BudgetDecision.Declined declined) {
-                exchange.loopFacts(declined.budgetUsed(), declined.repeatCount());
-                plan.take(exchange, declined.choice());
-                throw new IllegalStateException("a declined cell must refuse the call");
+            if (runHold != null && exchange.runHold() == null && run.succeeded() && run.result() instanceof RunDecision.Held) {
+                // the run held for a call that does not go ahead: given back
+                store.call(runs.cancel(runHold.loopId(), runHold.runId(), runHold.holdId(), now));
             }
-            if (decision instanceof BudgetDecision.Refused refused) {
-                exchange.refusal(refused.reason());
-                throw refusal(refused, choices.maxNanos(), now);
-            }
-            BudgetDecision.Allowed allowed = (BudgetDecision.Allowed) decision;
-            if (rate.failed() || rate.result() instanceof RateDecision.Limited) {
-                Throwable failure = rate.failed() ? rate.cause()
-                        : RateLimitStage.limited(exchange, (RateDecision.Limited) rate.result());
-                return store.call(ledger.cancel(allowed.reservation(), exchange.requestHash(), now))
-                        .transform(cancelled -> Future.failedFuture(failure));
-            }
-            exchange.reservation(allowed.reservation());
-            if (exchange.route() == null) {
-                exchange.loopFacts(allowed.budgetUsed(), allowed.repeatCount());
-                plan.take(exchange, allowed.choice());
-            }
-            return next.proceed(exchange);
+            return decided;
         });
+    }
+
+    private Future<Reply> decide(Exchange exchange, Chain next, RoutePlan plan, ReserveChoices choices, long now,
+            Future<BudgetDecision> reserved, Future<RateDecision> rate, Future<RunDecision> run, RunHold runHold) {
+        if (reserved.failed()) {
+            return Future.failedFuture(reserved.cause());
+        }
+        BudgetDecision decision = reserved.result();
+        if (decision instanceof BudgetDecision.Declined declined) {
+            exchange.loopFacts(declined.budgetUsed(), declined.repeatCount());
+            plan.take(exchange, declined.choice());
+            throw new IllegalStateException("a declined cell must refuse the call");
+        }
+        if (decision instanceof BudgetDecision.Refused refused) {
+            exchange.refusal(refused.reason());
+            throw refusal(refused, choices.maxNanos(), now);
+        }
+        BudgetDecision.Allowed allowed = (BudgetDecision.Allowed) decision;
+        Throwable refusedElsewhere = rate.failed() ? rate.cause()
+                : rate.result() instanceof RateDecision.Limited limited ? RateLimitStage.limited(exchange, limited)
+                : runRefusal(exchange, run, now);
+        if (refusedElsewhere != null) {
+            return store.call(ledger.cancel(allowed.reservation(), exchange.requestHash(), now))
+                    .transform(cancelled -> Future.failedFuture(refusedElsewhere));
+        }
+        exchange.reservation(allowed.reservation());
+        if (runHold != null && run.succeeded()) {
+            exchange.runHold(runHold);
+            warnRun(runHold, (RunDecision.Held) run.result());
+        }
+        if (exchange.route() == null) {
+            exchange.loopFacts(allowed.budgetUsed(), allowed.repeatCount());
+            plan.take(exchange, allowed.choice());
+        }
+        return next.proceed(exchange);
+    }
+
+    /** Warns once the run's steps or wall clock cross a fraction of its cap: exactly one call crosses each. */
+    private void warnRun(RunHold hold, RunDecision.Held held) {
+        List<Double> fractions = config.breakers().warnAt();
+        RunLimits caps = hold.limits();
+        long now = hold.nowMillis();
+        for (double fraction : BudgetWarnings.crossed(fractions, caps.steps(), held.stepsBefore() + 1, 1)) {
+            notifier.warned(new Warning(hold.loopId(), hold.runId(), Warning.Cap.STEPS, fraction,
+                    held.stepsBefore() + 1, caps.steps(), now));
+        }
+        long elapsed = now - held.startMillis();
+        long sinceLast = held.lastCallMillis() == 0 ? elapsed + 1 : now - held.lastCallMillis();
+        for (double fraction : BudgetWarnings.crossed(fractions, caps.wallClockMillis(), elapsed, sinceLast)) {
+            notifier.warned(new Warning(hold.loopId(), hold.runId(), Warning.Cap.WALL_CLOCK, fraction, elapsed,
+                    caps.wallClockMillis(), now));
+        }
+    }
+
+    /** What to hold in the call's run: its largest worst case; null when it names no run. */
+    private RunHold runHold(Exchange exchange, ReserveChoices choices, long now) {
+        String run = exchange.loop().run();
+        if (run == null) {
+            return null;
+        }
+        return new RunHold(exchange.loop().loopId(), run, exchange.requestId(), choices.maxNanos(), choices.maxTokens(),
+                exchange.loopBudget().runs(), now + config.budgets().reservationTtl().toMillis(), now);
+    }
+
+    /**
+     * Why the call's run refuses it, or null. A run store that cannot be reached refuses the call
+     * unless {@code on_redis_down: allow}, when the call goes on without its run's caps.
+     */
+    private Throwable runRefusal(Exchange exchange, Future<RunDecision> run, long now) {
+        if (run.failed()) {
+            if (config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW) {
+                long last = lastRunStoreWarning.get();
+                if (now - last >= RUN_STORE_WARNING_EVERY_MS && lastRunStoreWarning.compareAndSet(last, now)) {
+                    LOG.warn("request {}: its run's caps are not applied, the run store cannot be reached: {}",
+                            exchange.requestId(), run.cause().getMessage());
+                }
+                return null;
+            }
+            return run.cause();
+        }
+        if (run.result() instanceof RunDecision.Refused refused) {
+            if (!refused.paused()) {
+                return new GatewayException(ErrorCode.BUDGET_EXCEEDED, refused.message());
+            }
+            if (refused.trip().atMillis() == now) {
+                notifier.runPaused(refused.trip(), LoopNotifier.BREAKER_ACTOR);
+            }
+            return LoopPausedErrors.of(refused.trip());
+        }
+        return null;
     }
 
     /** The worst case of each cell of the plan: what its route may cost; declined where its decision refuses the call. */

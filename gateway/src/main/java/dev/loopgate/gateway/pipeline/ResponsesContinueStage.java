@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.responses.ResponseStore;
 import dev.loopgate.budgets.responses.StoredResponse;
 import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.guard.BudgetStore;
@@ -17,7 +18,8 @@ import java.io.IOException;
  * A Responses API call that continues a response this gateway kept ({@code previous_response_id},
  * by the key that made it, for the same loop) gets that conversation put before its own input,
  * so every later stage (estimate, repeat hash, routing, the provider) sees the whole
- * conversation. An id the gateway does not know is left for a provider that serves the
+ * conversation, and a call that names no run is in the run of the response it continues. An id
+ * the gateway does not know is left for a provider that serves the
  * Responses API, which keeps its own. {@link ResponsesKeepStage} keeps what it continues.
  */
 public final class ResponsesContinueStage implements Stage {
@@ -65,5 +67,9 @@ public final class ResponsesContinueStage implements Stage {
         json.set("input", input);
         json.remove("previous_response_id");
         exchange.request(request.withJson(json, request.maxTokens()));
+        LoopIdentity loop = exchange.loop();
+        if (loop.run() == null && kept.run() != null) {
+            exchange.loop(new LoopIdentity(loop.loopId(), kept.run(), loop.step(), loop.role()));
+        }
     }
 }

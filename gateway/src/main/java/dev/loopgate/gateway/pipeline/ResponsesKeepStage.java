@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.loopgate.budgets.responses.ResponseStore;
 import dev.loopgate.budgets.responses.StoredResponse;
 import dev.loopgate.gateway.call.Endpoint;
+import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.config.ModelConfig;
@@ -76,9 +77,12 @@ public final class ResponsesKeepStage implements Stage {
                 conversation.add(item);
             }
         });
+        String id = response.get("id").asText();
+        // a chain of responses is a run: the caller's, or else one named by the chain's first response
+        String run = exchange.loop().run() != null ? exchange.loop().run() : id;
         StoredResponse stored = new StoredResponse(exchange.key().name(), exchange.loop().loopId(),
-                conversation.toString(), response.toString());
-        return Future.fromCompletionStage(responses.put(response.get("id").asText(), stored)).recover(failure -> {
+                conversation.toString(), response.toString(), LoopIdentity.isLabel(run) ? run : null);
+        return Future.fromCompletionStage(responses.put(id, stored)).recover(failure -> {
             LOG.warn("request {}: the response could not be kept for previous_response_id: {}", exchange.requestId(),
                     failure.toString());
             return Future.succeededFuture();

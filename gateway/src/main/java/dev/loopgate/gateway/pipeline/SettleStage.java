@@ -6,6 +6,9 @@ import dev.loopgate.budgets.ledger.BudgetLedger;
 import dev.loopgate.budgets.ledger.Reservation;
 import dev.loopgate.budgets.ledger.SettleResult;
 import dev.loopgate.budgets.ledger.Settlement;
+import dev.loopgate.budgets.runs.RunHold;
+import dev.loopgate.budgets.runs.RunLedger;
+import dev.loopgate.budgets.runs.RunSettled;
 import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BreakersConfig;
@@ -14,6 +17,7 @@ import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.BudgetWarnings;
 import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.guard.Warning;
 import dev.loopgate.gateway.tokens.TokenEstimator;
 import dev.loopgate.gateway.wire.AnthropicUsage;
 import dev.loopgate.gateway.wire.OpenAiWire;
@@ -31,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * serving model's prices, or, when the provider sent no usage (a cut stream, a client
  * that left), the estimated prompt plus the counted output; an Anthropic stream that ended
  * early, after a partial count, is charged at least the output it streamed. The reservation is settled
- * at that amount; a whole answer carries its cost and the loop's spend in headers.
+ * at that amount, in the loop and in its run; a whole answer carries its cost and the loop's spend in headers.
  */
 public final class SettleStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(SettleStage.class);
@@ -41,15 +45,17 @@ public final class SettleStage implements Stage {
     private final BudgetStore store;
     private final TokenEstimator tokens;
     private final BudgetLedger ledger;
+    private final RunLedger runs;
     private final BreakersConfig breakers;
     private final LoopNotifier notifier;
     private final Clock clock;
 
-    public SettleStage(TokenEstimator tokens, BudgetStore store, BudgetLedger ledger, BreakersConfig breakers,
-            LoopNotifier notifier, Clock clock) {
+    public SettleStage(TokenEstimator tokens, BudgetStore store, BudgetLedger ledger, RunLedger runs,
+            BreakersConfig breakers, LoopNotifier notifier, Clock clock) {
         this.tokens = tokens;
         this.store = store;
         this.ledger = ledger;
+        this.runs = runs;
         this.breakers = breakers;
         this.notifier = notifier;
         this.clock = clock;
@@ -65,8 +71,9 @@ public final class SettleStage implements Stage {
             }
             long totalTokens = reply == null ? 0 : reply.usage().totalTokens();
             Settlement settlement = new Settlement(exchange.costNanos(), totalTokens, upstreamFailed(done, reply));
+            Future<Void> run = settleRun(exchange, settlement);
             return store.call(ledger.settle(reservation, settlement, exchange.loopBudget().limits(),
-                    breakers.settings(), clock.millis())).transform(settled -> {
+                    breakers.settings(), clock.millis())).transform(settled -> run.transform(runSettled -> {
                         if (settled.succeeded()) {
                             reported(exchange, reply, settled.result());
                         } else {
@@ -75,8 +82,36 @@ public final class SettleStage implements Stage {
                                     settled.cause().getMessage());
                         }
                         return outcome(done, reply);
-                    });
+                    }));
         });
+    }
+
+    /** Settles the call's hold in its run, if it has one; a failure leaves the hold to be charged at its expiry. */
+    private Future<Void> settleRun(Exchange exchange, Settlement settlement) {
+        RunHold hold = exchange.runHold();
+        if (hold == null) {
+            return Future.succeededFuture();
+        }
+        long now = clock.millis();
+        return store.call(runs.settle(hold.loopId(), hold.runId(), hold.holdId(), settlement.actualNanos(),
+                settlement.actualTokens(), hold.limits(), now)).transform(settled -> {
+                    if (settled.failed()) {
+                        LOG.warn("request {}: settling its run failed; its hold will expire and be charged as held: {}",
+                                exchange.requestId(), settled.cause().getMessage());
+                        return Future.succeededFuture();
+                    }
+                    RunSettled run = settled.result();
+                    if (run.trip() != null) {
+                        notifier.runPaused(run.trip(), LoopNotifier.BREAKER_ACTOR);
+                    }
+                    long cap = hold.limits().usdNanos();
+                    for (double fraction : BudgetWarnings.crossed(breakers.warnAt(), cap, run.spentNanos(),
+                            settlement.actualNanos())) {
+                        notifier.warned(new Warning(hold.loopId(), hold.runId(), Warning.Cap.USD, fraction,
+                                run.spentNanos(), cap, now));
+                    }
+                    return Future.succeededFuture();
+                });
     }
 
     /** The reply with the usage it is charged for, its cost set on the exchange. */
@@ -138,7 +173,8 @@ public final class SettleStage implements Stage {
         }
         long cap = exchange.loopBudget().limits().usdNanos();
         for (double fraction : BudgetWarnings.crossed(breakers.warnAt(), cap, settled.spentNanos(), exchange.costNanos())) {
-            notifier.warned(exchange.loop().loopId(), fraction, settled.spentNanos(), cap, clock.millis());
+            notifier.warned(new Warning(exchange.loop().loopId(), null, Warning.Cap.USD, fraction, settled.spentNanos(),
+                    cap, clock.millis()));
         }
         if (reply instanceof Reply.Complete) {
             exchange.responseHeaders().set(LOOP_SPEND_HEADER, Money.format(settled.spentNanos()));

@@ -64,6 +64,9 @@ final class SpendQueries {
         dialect.beginSnapshot(connection);
         try {
             List<Dimension> tier = List.of(Dimension.TIER);
+            List<Dimension> run = List.of(Dimension.RUN);
+            List<SpendReport.Row> runs = grouped(connection, run, fromMillis, toMillis, loopId);
+            runs.sort(byCostThenGroup(run));
             List<Dimension> day = List.of(Dimension.DAY);
             List<Dimension> rule = List.of(Dimension.RULE);
             List<SpendReport.Row> tiers = grouped(connection, tier, fromMillis, toMillis, loopId);
@@ -75,7 +78,7 @@ final class SpendQueries {
             rules.sort(Comparator.comparingLong(SpendReport.Row::calls).reversed()
                     .thenComparing(byCostThenGroup(rule)));
             SpendReport.Row totals = totals(tiers, Map.of(Dimension.LOOP, loopId));
-            return new LoopReport(loopId, totals, tiers, days, rules.subList(0, Math.min(TOP_RULES, rules.size())),
+            return new LoopReport(loopId, totals, tiers, runs, days, rules.subList(0, Math.min(TOP_RULES, rules.size())),
                     events(connection, loopId, fromMillis, toMillis));
         } finally {
             connection.rollback();
@@ -143,7 +146,8 @@ final class SpendQueries {
         List<LoopReport.Event> events = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT at_ms, action, actor, detail FROM audit_log WHERE kind = 'ADMIN' AND loop_id = ?"
-                        + " AND action LIKE 'loop.%' AND at_ms >= ? AND at_ms < ? ORDER BY at_ms DESC, id DESC")) {
+                        + " AND (action LIKE 'loop.%' OR action LIKE 'run.%' OR action LIKE 'approval.%')"
+                        + " AND at_ms >= ? AND at_ms < ? ORDER BY at_ms DESC, id DESC")) {
             statement.setString(1, loopId);
             statement.setLong(2, fromMillis);
             statement.setLong(3, toMillis);

@@ -5,6 +5,7 @@ import dev.loopgate.budgets.ledger.BreakerSettings;
 import dev.loopgate.budgets.ledger.BudgetLimits;
 import dev.loopgate.budgets.ledger.Period;
 import dev.loopgate.budgets.ratelimit.RateLimits;
+import dev.loopgate.budgets.runs.RunLimits;
 import dev.loopgate.gateway.config.BreakersConfig;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.BudgetsConfig.KeyBudget;
@@ -15,6 +16,7 @@ import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBreakersConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBudget;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawBudgetsConfig;
 import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawKeyBudget;
+import dev.loopgate.gateway.config.internal.RawGatewayConfig.RawRunCaps;
 import dev.loopgate.rules.Glob;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -46,7 +48,9 @@ final class BudgetsValidator {
         if (raw == null) {
             return BudgetsConfig.UNLIMITED;
         }
-        LoopBudget defaults = budget(raw.defaults(), null, "budgets.default", BudgetsConfig.UNLIMITED.defaults());
+        LoopBudget configured = budget(raw.defaults(), null, "budgets.default", BudgetsConfig.UNLIMITED.defaults());
+        LoopBudget defaults = raw.runs() == null ? configured
+                : new LoopBudget(null, configured.limits(), configured.rates(), runs(raw.runs(), "budgets.runs"));
         List<LoopBudget> loops = new ArrayList<>();
         if (raw.loops() != null) {
             raw.loops().forEach((pattern, budget) -> {
@@ -134,7 +138,7 @@ final class BudgetsValidator {
 
     private LoopBudget budget(RawBudget raw, Glob pattern, String path, LoopBudget base) {
         if (raw == null) {
-            return new LoopBudget(pattern, base.limits(), base.rates());
+            return new LoopBudget(pattern, base.limits(), base.rates(), base.runs());
         }
         BudgetLimits limits = base.limits();
         RateLimits rates = base.rates();
@@ -148,7 +152,22 @@ final class BudgetsValidator {
                         raw.period() == null ? limits.period() : period(raw.period(), Problems.field(path, "period"))),
                 new RateLimits(
                         positive(raw.rpm(), Problems.field(path, "rpm"), rates.requestsPerMinute()),
-                        positive(raw.tpm(), Problems.field(path, "tpm"), rates.tokensPerMinute())));
+                        positive(raw.tpm(), Problems.field(path, "tpm"), rates.tokensPerMinute())),
+                raw.runs() == null ? base.runs() : runs(raw.runs(), Problems.field(path, "runs")));
+    }
+
+    /** {@code runs:}, the caps of each run of a loop; absent fields mean no cap. */
+    private RunLimits runs(RawRunCaps raw, String path) {
+        return new RunLimits(
+                raw.usd() == null ? 0 : usd(raw.usd(), Problems.field(path, "usd"), true),
+                positive(raw.tokens(), Problems.field(path, "tokens"), 0),
+                positive(raw.steps(), Problems.field(path, "steps"), 0),
+                millis(raw.wallClock(), Problems.field(path, "wall_clock")),
+                millis(raw.idle(), Problems.field(path, "idle")));
+    }
+
+    private long millis(String raw, String path) {
+        return raw == null ? 0 : DurationParser.field(raw, path, Duration.ZERO, false, problems).toMillis();
     }
 
     private KeyBudget keyBudget(RawKeyBudget raw, String path) {

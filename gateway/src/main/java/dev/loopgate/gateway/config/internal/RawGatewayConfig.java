@@ -134,11 +134,17 @@ record RawGatewayConfig(
             Map<String, RawKeyBudget> keys,
             String reservationTtl,
             String onRedisDown,
-            Double localSlice) {
+            Double localSlice,
+            RawRunCaps runs) {
     }
 
     /** One budget: the default, or a loop override whose fields replace the default's. */
-    record RawBudget(BigDecimal usd, Long tokens, Long steps, String wallClock, String period, Long rpm, Long tpm) {
+    record RawBudget(BigDecimal usd, Long tokens, Long steps, String wallClock, String period, Long rpm, Long tpm,
+            RawRunCaps runs) {
+    }
+
+    /** {@code budgets.runs} or a loop's {@code runs}: the caps of each run. */
+    record RawRunCaps(BigDecimal usd, Long tokens, Long steps, String wallClock, String idle) {
     }
 
     /** {@code budgets.keys.<name>}. */
