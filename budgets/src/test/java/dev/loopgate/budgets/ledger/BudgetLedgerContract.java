@@ -74,6 +74,18 @@ abstract class BudgetLedgerContract {
     }
 
     @Test
+    void anAllowedCallReportsTheLoopsPaceAgainstTheCapsInEffect() {
+        BudgetLimits limits = new BudgetLimits(0, 0, 10, 60_000, Period.TOTAL);
+        Allowed first = allowed(reserve(new Call("l").limits(limits), T0));
+        assertEquals(new BudgetDecision.Pace(0, 10, T0, 0, 60_000), first.pace());
+        Allowed second = allowed(reserve(new Call("l").limits(limits), T0 + 500));
+        assertEquals(new BudgetDecision.Pace(1, 10, T0, T0, 60_000), second.pace());
+        await(ledger.setLimits("l", new BudgetLimits(0, 0, 20, 0, Period.TOTAL)));
+        Allowed third = allowed(reserve(new Call("l").limits(limits), T0 + 900));
+        assertEquals(new BudgetDecision.Pace(2, 20, T0, T0 + 500, 0), third.pace(), "an admin override's caps");
+    }
+
+    @Test
     void reservationIsNotExpiredBeforeItsTtl() {
         allowed(reserve(new Call("l").worst(cents(40)), T0));
         LoopStatus status = statusAt("l", T0 + TTL - 1);

@@ -11,7 +11,6 @@ import dev.loopgate.budgets.ratelimit.RateDecision;
 import dev.loopgate.budgets.runs.RunDecision;
 import dev.loopgate.budgets.runs.RunHold;
 import dev.loopgate.budgets.runs.RunLedger;
-import dev.loopgate.budgets.runs.RunLimits;
 import dev.loopgate.gateway.call.ParsedRequest;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.BudgetsConfig;
@@ -116,9 +115,14 @@ public final class ReserveStage implements Stage {
                     .transform(cancelled -> Future.failedFuture(refusedElsewhere));
         }
         exchange.reservation(allowed.reservation());
+        BudgetDecision.Pace pace = allowed.pace();
+        warnPace(exchange.loop().loopId(), null, pace.stepsBefore(), pace.stepCap(), pace.firstCallMillis(),
+                pace.previousCallMillis(), pace.wallClockMillis(), now);
         if (runHold != null && run.succeeded()) {
             exchange.runHold(runHold);
-            warnRun(runHold, (RunDecision.Held) run.result());
+            RunDecision.Held held = (RunDecision.Held) run.result();
+            warnPace(runHold.loopId(), runHold.runId(), held.stepsBefore(), runHold.limits().steps(), held.startMillis(),
+                    held.lastCallMillis(), runHold.limits().wallClockMillis(), now);
         }
         if (exchange.route() == null) {
             exchange.loopFacts(allowed.budgetUsed(), allowed.repeatCount());
@@ -127,20 +131,25 @@ public final class ReserveStage implements Stage {
         return next.proceed(exchange);
     }
 
-    /** Warns once the run's steps or wall clock cross a fraction of its cap: exactly one call crosses each. */
-    private void warnRun(RunHold hold, RunDecision.Held held) {
+    /**
+     * Warns when this call carries a loop's or run's steps or wall clock across a fraction of its cap:
+     * exactly one call takes each step, and one is the first past each point in time.
+     *
+     * @param run null for the loop's own caps
+     */
+    private void warnPace(String loopId, String run, long stepsBefore, long stepCap, long startMillis,
+            long previousCallMillis, long wallClockMillis, long now) {
         List<Double> fractions = config.breakers().warnAt();
-        RunLimits caps = hold.limits();
-        long now = hold.nowMillis();
-        for (double fraction : BudgetWarnings.crossed(fractions, caps.steps(), held.stepsBefore() + 1, 1)) {
-            notifier.warned(new Warning(hold.loopId(), hold.runId(), Warning.Cap.STEPS, fraction,
-                    held.stepsBefore() + 1, caps.steps(), now));
+        if (fractions.isEmpty()) {
+            return;
         }
-        long elapsed = now - held.startMillis();
-        long sinceLast = held.lastCallMillis() == 0 ? elapsed + 1 : now - held.lastCallMillis();
-        for (double fraction : BudgetWarnings.crossed(fractions, caps.wallClockMillis(), elapsed, sinceLast)) {
-            notifier.warned(new Warning(hold.loopId(), hold.runId(), Warning.Cap.WALL_CLOCK, fraction, elapsed,
-                    caps.wallClockMillis(), now));
+        for (double fraction : BudgetWarnings.crossed(fractions, stepCap, stepsBefore + 1, 1)) {
+            notifier.warned(new Warning(loopId, run, Warning.Cap.STEPS, fraction, stepsBefore + 1, stepCap, now));
+        }
+        long elapsed = now - startMillis;
+        long sincePrevious = previousCallMillis == 0 ? elapsed + 1 : now - previousCallMillis;
+        for (double fraction : BudgetWarnings.crossed(fractions, wallClockMillis, elapsed, sincePrevious)) {
+            notifier.warned(new Warning(loopId, run, Warning.Cap.WALL_CLOCK, fraction, elapsed, wallClockMillis, now));
         }
     }
 

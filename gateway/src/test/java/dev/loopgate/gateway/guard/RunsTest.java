@@ -53,6 +53,7 @@ class RunsTest {
                   runs: { steps: 4, wall_clock: 1h, idle: 30m }
                   loops:
                     "dear-*": { runs: { usd: 0.02 } }
+                    "paced-*": { usd: 10, steps: 4, wall_clock: 2h }
                 breakers:
                   warn_at: [0.5]
                   notify: { webhook: "http://127.0.0.1:%d/hook" }
@@ -199,6 +200,22 @@ class RunsTest {
     }
 
     @Test
+    void aLoopsOwnStepsAndWallClockAreWarnedOfOnceEach() {
+        String loop = "paced-loop";
+        call(loop, null);
+        CLOCK.advance(Duration.ofMinutes(61));
+        call(loop, null);
+        call(loop, null);
+        assertTrue(notified("warning", loop, event -> event.path("run").isMissingNode()
+                && event.path("cap").asText().equals("steps") && event.path("used").asInt() == 2
+                && event.path("limit").asInt() == 4));
+        assertTrue(notified("warning", loop, event -> event.path("cap").asText().equals("wall_clock")
+                && event.path("used_ms").asLong() == Duration.ofMinutes(61).toMillis()));
+        assertTrue(Poll.until(Poll.WAIT, () -> loopWarnings(loop) == 2));
+        assertEquals(2, loopWarnings(loop), "one for the steps and one for the wall clock, the third call crosses none");
+    }
+
+    @Test
     void claudeCodesSessionAndAResponsesConversationNameTheRun() {
         String loop = "clients-loop";
         String session = "9d5c8a52-1e0f-4f59-8d58-2b1c8a0d7e11";
@@ -231,6 +248,10 @@ class RunsTest {
         return events(loop).stream().filter(event -> event.path("action").asText().equals("loop.warning")
                 && event.path("detail").path("run").asText().equals(run)
                 && event.path("detail").path("cap").asText().equals("steps")).count();
+    }
+
+    private static long loopWarnings(String loop) {
+        return events(loop).stream().filter(event -> event.path("action").asText().equals("loop.warning")).count();
     }
 
     private static boolean notified(String kind, String loop, Predicate<JsonNode> matching) {

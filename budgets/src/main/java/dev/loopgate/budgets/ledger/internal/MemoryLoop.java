@@ -38,6 +38,7 @@ public final class MemoryLoop {
     private Trip pausedBy;
     private boolean started;
     private long firstCallMillis;
+    private long lastCallMillis;
     private long steps;
     private long failures;
     private long expired;
@@ -154,7 +155,10 @@ public final class MemoryLoop {
         }
         bucket.reserved += worstNanos;
         bucket.reservedTokens += worstTokens;
+        BudgetDecision.Pace pace = new BudgetDecision.Pace(steps, limits.steps(), firstCallMillis, lastCallMillis,
+                limits.wallClockMillis());
         steps++;
+        lastCallMillis = Math.max(lastCallMillis, now);
         if (occurrences != null) {
             occurrences.addLast(now);
             if (occurrences.size() > BreakerSettings.MAX_REPEATS_KEPT) {
@@ -164,7 +168,7 @@ public final class MemoryLoop {
         held.put(id, new Held(name, bucket.expireAt, worstNanos, worstTokens, expiresAt));
         Reservation reservation = new Reservation(id, loopId, request.keyName(), worstNanos, worstTokens, expiresAt, name,
                 keyDay);
-        return new BudgetDecision.Allowed(reservation, budgetUsed, repeatCount, choice);
+        return new BudgetDecision.Allowed(reservation, budgetUsed, repeatCount, choice, pace);
     }
 
     /**

@@ -31,7 +31,8 @@ public final class RedisReplies {
                     request.choices().nanos(cell), request.choices().tokens(cell), expiresAt, (String) reply.get(1),
                     keyDay);
             return new BudgetDecision.Allowed(reservation, usd > 0 ? (double) (spent + reserved) / usd : 0,
-                    number(reply, 5), cell);
+                    number(reply, 5), cell, new BudgetDecision.Pace(number(reply, 7), number(reply, 8),
+                            number(reply, 9), number(reply, 10), number(reply, 11)));
         }
         if (outcome == 2) {
             long usd = number(reply, 4);

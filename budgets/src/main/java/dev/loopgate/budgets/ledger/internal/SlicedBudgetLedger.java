@@ -278,7 +278,7 @@ public final class SlicedBudgetLedger implements BudgetLedger {
         }
         if (decision instanceof Allowed allowed) {
             return new Allowed(withId(allowed.reservation(), LOCAL_PREFIX + allowed.reservation().id()),
-                    allowed.budgetUsed(), allowed.repeatCount(), allowed.choice());
+                    allowed.budgetUsed(), allowed.repeatCount(), allowed.choice(), allowed.pace());
         }
         if (!(decision instanceof Refused refused)) {
             return decision;

@@ -3,8 +3,8 @@
 -- All keys of one loop start with P = '<ns>:v1:loop:{<loopId>}:' and so share one hash slot
 -- (Redis Cluster). A script declares only KEYS[1] (which routes it to the loop's slot) and, for
 -- charge_v1, the bucket charged; lib names the rest from P, in this order:
---   KEYS[1] P..'state'    hash: state (ACTIVE|PAUSED), trip, first, steps, failures, gen,
---                               expired, override, period, overruns
+--   KEYS[1] P..'state'    hash: state (ACTIVE|PAUSED), trip, first, last (latest reserve), steps,
+--                               failures, gen, expired, override, period, overruns
 --   KEYS[2] P..'res'      hash: reservation id -> 'bucket|bucketExpireAt|nanos|tokens|expiresAt'
 --   KEYS[3] P..'resx'     zset: reservation id, scored by expiresAt
 --   KEYS[4] P..'events'   list: newest first, at most 50: 'kind|breaker|at|by|reason'

@@ -7,15 +7,15 @@
 -- ARGV[18] the reservation's expiresAt
 -- ARGV[19] ARGV[20] the cells' cuts over budget used and over the repeat count, comma-separated ('' = none)
 --
--- Returns {1, bucket, spent, reserved, usd limit, repeat count, cell} when it held the cell's worst case
--- (spent and reserved as before this call), {2, cell, spent, reserved, usd limit, repeat count} when
+-- Returns {1, bucket, spent, reserved, usd limit, repeat count, cell, steps, step cap, first call, previous
+-- call or 0, wall clock cap} when it held the cell's worst case (spent, reserved and steps as before this call), {2, cell, spent, reserved, usd limit, repeat count} when
 -- the facts fell in a declined cell (nothing held, no step), or
 -- {0, reason, trip or false, 'usd'|'tokens'|'', limit, spent, reserved, bucket} when it refused.
 local id, same_limit, window, hash = ARGV[12], tonumber(ARGV[15]), tonumber(ARGV[16]), ARGV[17]
 
 expire_overdue()
 
-local st = redis.call('HMGET', KEYS[1], 'state', 'trip', 'first', 'steps', 'gen', 'override', 'period')
+local st = redis.call('HMGET', KEYS[1], 'state', 'trip', 'first', 'steps', 'gen', 'override', 'period', 'last')
 if st[1] == 'PAUSED' then
   return { 0, 'LOOP_PAUSED', st[2], '', 0, 0, 0, '' }
 end
@@ -107,6 +107,10 @@ if not b[2] then
   keep_until(bucket_key, bucket_expire)
 end
 redis.call('HINCRBY', KEYS[1], 'steps', 1)
+local previous = num(st[8])
+if NOW > previous then
+  redis.call('HSET', KEYS[1], 'last', NOW_S)
+end
 if repeat_key then
   redis.call('ZADD', repeat_key, NOW_S, id)
   -- Only the newest occurrences are kept: a loop stuck on one request must not grow Redis without bound.
@@ -118,4 +122,4 @@ end
 redis.call('HSET', KEYS[2], id, bucket .. '|' .. int(bucket_expire) .. '|' .. int(worst) .. '|' .. int(worst_tokens)
   .. '|' .. ARGV[18])
 redis.call('ZADD', KEYS[3], ARGV[18], id)
-return { 1, bucket, spent, reserved, limits.usd, repeat_count, cell }
+return { 1, bucket, spent, reserved, limits.usd, repeat_count, cell, steps, limits.steps, first, previous, limits.wall }
