@@ -134,7 +134,7 @@ final class GatewayVerticle extends VerticleBase {
                 new RateLimitStage(store, runtime.budgets().rateLimiter(), config.budgets()),
                 new ReserveStage(store, ledger, runs, config, runtime.notifier(), runtime.clock()),
                 new ResponsesKeepStage(runtime.budgets().responses(), config),
-                new ProposedToolCallsStage(config.tools()),
+                new ProposedToolCallsStage(),
                 new SettleStage(runtime.tokens(), store, ledger, runs, config.breakers(), runtime.notifier(),
                         runtime.clock()),
                 new ForwardStage(vertx, providers, config, runtime.health(),

@@ -7,6 +7,7 @@ import dev.loopgate.budgets.runs.RunHold;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.call.LoopIdentity;
 import dev.loopgate.gateway.call.ParsedRequest;
+import dev.loopgate.gateway.call.ToolCallPolicy;
 import dev.loopgate.gateway.config.BudgetsConfig;
 import dev.loopgate.gateway.config.KeyConfig;
 import dev.loopgate.gateway.rules.ActiveRules;
@@ -46,6 +47,7 @@ public final class Exchange {
     private long repeatCount;
     private Reservation reservation;
     private RunHold runHold;
+    private ToolCallPolicy toolCalls;
     private RefusalReason refusal;
     private List<byte[]> streamCapture;
     private long rulesVersion = -1;
@@ -212,6 +214,15 @@ public final class Exchange {
     }
 
     /** The worst case held for this call in its run, or null before (or without) one. */
+    /** The loop's tool scope for the calls its model proposes, or null when any call goes. */
+    public ToolCallPolicy toolCalls() {
+        return toolCalls;
+    }
+
+    public void toolCalls(ToolCallPolicy toolCalls) {
+        this.toolCalls = toolCalls;
+    }
+
     public RunHold runHold() {
         return runHold;
     }

@@ -3,9 +3,9 @@ package dev.loopgate.gateway.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loopgate.gateway.call.Endpoint;
 import dev.loopgate.gateway.call.Reply;
+import dev.loopgate.gateway.call.ToolCallPolicy;
 import dev.loopgate.gateway.config.ToolScope;
-import dev.loopgate.gateway.error.ErrorCode;
-import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.error.ToolCallRefusals;
 import dev.loopgate.gateway.wire.Json;
 import io.vertx.core.Future;
 import java.io.IOException;
@@ -13,35 +13,61 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps a forbidden tool call a model proposed in a whole answer from reaching the loop
- * ({@code tools:}): the answer is replaced by 403 {@code tool_forbidden} naming the call. It runs
- * outside the settle, so the call is still charged. The calls are read in the caller's dialect:
- * chat's {@code choices[].message.tool_calls}, Messages' {@code tool_use} blocks, the Responses
- * API's {@code function_call} items. Streams are not inspected yet (docs/tools.md).
+ * Applies the loop's tool scope ({@code tools:}) to the calls a model proposed in a whole answer.
+ * An answer with a denied call is replaced by 403 {@code tool_forbidden} naming it; one with a call
+ * past its run's {@code max_calls} by 403 {@code tool_cap_reached}; one with a call that needs a
+ * human's approval is held ({@link ToolCallPolicy#hold}) and answered 403 {@code approval_required}
+ * with the approval's id. It runs outside the settle, so the call is charged: the model answered.
+ * The calls are read in the caller's dialect: chat's {@code choices[].message.tool_calls}, Messages'
+ * {@code tool_use} blocks, the Responses API's {@code function_call} items. Streams are judged as
+ * they are relayed (ToolCallGate).
  */
 public final class ProposedToolCallsStage implements Stage {
-    private final ToolScope scope;
-
-    public ProposedToolCallsStage(ToolScope scope) {
-        this.scope = scope;
-    }
-
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        ToolScope.LoopTools loop = scope.forLoop(exchange.loop().loopId());
-        if (loop == null) {
+        ToolCallPolicy policy = exchange.toolCalls();
+        if (policy == null) {
             return next.proceed(exchange);
         }
-        return next.proceed(exchange).map(reply -> {
+        return next.proceed(exchange).compose(reply -> {
             if (reply instanceof Reply.Complete complete && complete.status() / 100 == 2) {
-                ToolScope.ProposedCall forbidden = loop.firstForbiddenCall(calls(exchange.endpoint(), complete));
-                if (forbidden != null) {
-                    throw new GatewayException(ErrorCode.TOOL_FORBIDDEN, "The model proposed a call of the tool '"
-                            + forbidden.name() + "', which loop '" + exchange.loop().loopId()
-                            + "' may not make; the answer was not delivered (it is charged).", "tools");
-                }
+                return judged(exchange, policy, complete, calls(exchange.endpoint(), complete));
             }
-            return reply;
+            return Future.succeededFuture(reply);
+        });
+    }
+
+    private static Future<Reply> judged(Exchange exchange, ToolCallPolicy policy, Reply.Complete complete,
+            List<ToolScope.ProposedCall> calls) {
+        if (calls.isEmpty()) {
+            return Future.succeededFuture(complete);
+        }
+        List<ToolScope.ProposedCall> held = new ArrayList<>();
+        for (ToolScope.ProposedCall call : calls) {
+            ToolScope.Verdict verdict = policy.verdict(call.name(), call.arguments());
+            if (verdict == ToolScope.Verdict.DENY) {
+                return Future.failedFuture(ToolCallRefusals.forbidden(exchange.loop().loopId(), call.name()));
+            }
+            if (verdict == ToolScope.Verdict.APPROVE) {
+                held.add(call);
+            }
+        }
+        Future<String> counted = Future.succeededFuture();
+        for (ToolScope.ProposedCall call : calls) {
+            counted = counted.compose(past -> past != null ? Future.succeededFuture(past) : policy.count(call));
+        }
+        return counted.compose(past -> {
+            if (past != null) {
+                return Future.failedFuture(ToolCallRefusals.capReached(exchange.loop().loopId(), past));
+            }
+            if (held.isEmpty()) {
+                return Future.succeededFuture(complete);
+            }
+            return policy.hold(held, complete.body(), complete.contentType())
+                    .compose(id -> {
+                        exchange.responseHeaders().set(ResponseHeaders.APPROVAL_ID, id);
+                        return Future.failedFuture(ToolCallRefusals.approvalRequired(exchange.loop().loopId(), held, id));
+                    });
         });
     }
 

@@ -9,6 +9,8 @@ public final class ResponseHeaders {
     /** The routing rules version that decided the call. */
     public static final String RULES_VERSION = "x-loopgate-rules-version";
     public static final String COST_USD = "x-loopgate-cost-usd";
+    /** On 403 {@code approval_required}: the approval an admin decides. */
+    public static final String APPROVAL_ID = "x-loopgate-approval-id";
 
     private ResponseHeaders() {
     }

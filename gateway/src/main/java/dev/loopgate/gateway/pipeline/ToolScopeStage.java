@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Refuses a call that gives the model a tool its loop may not have ({@code tools:}), with 403
+ * Gives the call its loop's tool scope ({@code tools:}) for the calls its model will propose, and
+ * refuses a call that gives the model a tool its loop may not have, with 403
  * {@code tool_forbidden} naming it, before anything is reserved or forwarded. The tools are
  * read in the caller's dialect: chat's {@code tools[].function.name}, Messages'
  * {@code tools[].name}, the Responses API's {@code tools[].name} (or, for a built-in tool, its
@@ -25,12 +26,13 @@ public final class ToolScopeStage implements Stage {
 
     @Override
     public Future<Reply> apply(Exchange exchange, Chain next) {
-        JsonNode tools = exchange.request().json().get("tools");
-        if (tools == null || !tools.isArray() || tools.isEmpty()) {
+        ToolScope.LoopTools loop = scope.forLoop(exchange.loop().loopId());
+        if (loop == null) {
             return next.proceed(exchange);
         }
-        ToolScope.LoopTools loop = scope.forLoop(exchange.loop().loopId());
-        if (loop != null) {
+        exchange.toolCalls(new LoopToolCalls(loop));
+        JsonNode tools = exchange.request().json().get("tools");
+        if (tools != null && tools.isArray()) {
             String forbidden = loop.firstForbidden(names(tools));
             if (forbidden != null) {
                 throw new GatewayException(ErrorCode.TOOL_FORBIDDEN, "Loop '" + exchange.loop().loopId()

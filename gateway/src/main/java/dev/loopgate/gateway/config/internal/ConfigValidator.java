@@ -196,13 +196,34 @@ final class ConfigValidator {
                 return;
             }
             if (policy == null) {
-                problems.add(path, "needs allow or deny entries");
+                problems.add(path, "needs allow, deny, approve or max_calls entries");
                 return;
             }
             loops.add(new ToolScope.LoopTools(loop, toolEntries(policy.allow(), path + ".allow"),
-                    toolEntries(policy.deny(), path + ".deny")));
+                    toolEntries(policy.deny(), path + ".deny"), toolEntries(policy.approve(), path + ".approve"),
+                    toolCaps(policy.maxCalls(), path + ".max_calls")));
         });
         return new ToolScope(loops);
+    }
+
+    private List<ToolScope.ToolCap> toolCaps(Map<String, Long> raw, String path) {
+        List<ToolScope.ToolCap> caps = new ArrayList<>();
+        if (raw == null) {
+            return caps;
+        }
+        raw.forEach((tool, max) -> {
+            String at = path + ".\"" + tool + "\"";
+            if (max == null || max < 1) {
+                problems.add(at, "the most calls of the tool one run may make: 1 or more");
+                return;
+            }
+            try {
+                caps.add(new ToolScope.ToolCap(Glob.compile(tool), max));
+            } catch (IllegalArgumentException e) {
+                problems.add(at, e.getMessage());
+            }
+        });
+        return caps;
     }
 
     private List<ToolScope.Entry> toolEntries(List<JsonNode> raw, String path) {

@@ -31,7 +31,7 @@ record RawGatewayConfig(
         List<RawKeyConfig> keys) {
 
     /** {@code tools.<loop glob>:}: entries are a tool-name glob, or {@code { tool: <glob>, args: <regex> }}. */
-    record RawToolPolicy(List<JsonNode> allow, List<JsonNode> deny) {
+    record RawToolPolicy(List<JsonNode> allow, List<JsonNode> deny, List<JsonNode> approve, Map<String, Long> maxCalls) {
     }
 
     /** {@code responses:}: how long a response served through the hub can be continued. */
