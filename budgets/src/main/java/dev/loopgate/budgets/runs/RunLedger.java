@@ -1,6 +1,7 @@
 package dev.loopgate.budgets.runs;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -29,6 +30,16 @@ public interface RunLedger extends AutoCloseable {
 
     /** Gives back a hold the call will not use, and its step; unknown or settled holds are left as they are. */
     CompletionStage<Void> cancel(String loopId, String runId, String holdId, long nowMillis);
+
+    /**
+     * Counts one call of a tool against the caps that name it ({@code caps}: cap key → most calls,
+     * checked in its iteration order): when a cap's count has already reached its most, counts
+     * nothing and answers that cap's key; otherwise adds one to every cap's count and answers empty.
+     * With {@code runId} null the counts are the loop's own, over its life; a run's are kept with
+     * the run (and forgotten with it).
+     */
+    CompletionStage<Optional<String>> countToolCall(String loopId, String runId, Map<String, Long> caps,
+            long nowMillis);
 
     /** The run's status, or empty when it was never seen (or is long gone). */
     CompletionStage<Optional<RunStatus>> status(String loopId, String runId);

@@ -1,6 +1,7 @@
 package dev.loopgate.budgets.runs;
 
 import dev.loopgate.budgets.ledger.LoopState;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,15 +16,17 @@ import java.util.Objects;
  * @param restarts       how often it was started afresh after being idle too long
  * @param current        what its caps count: since its (re)start or its last resume
  * @param pausedBy       what paused it, or null when active
+ * @param toolCalls      the calls of tools it made that {@code max_calls} caps count, by cap
  */
 public record RunStatus(String loopId, String runId, LoopState state, long spentNanos, long reservedNanos,
         long tokens, long steps, long firstCallMillis, long lastCallMillis, long restarts, Window current,
-        RunTrip pausedBy) {
+        RunTrip pausedBy, Map<String, Long> toolCalls) {
     public RunStatus {
         Objects.requireNonNull(loopId, "loopId");
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(current, "current");
+        toolCalls = Map.copyOf(toolCalls);
     }
 
     /** What a run's caps count, since {@code startMillis}. */

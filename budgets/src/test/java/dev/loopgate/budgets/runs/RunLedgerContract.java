@@ -11,7 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.loopgate.budgets.ledger.Breaker;
 import dev.loopgate.budgets.ledger.LoopState;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -213,6 +216,42 @@ abstract class RunLedgerContract {
         assertEquals(List.of("stopped", "new", "old"), ids);
         assertEquals(List.of(), result(ledger.runs("other-loop")));
         assertTrue(result(ledger.status("loop-a", "never")).isEmpty());
+    }
+
+    @Test
+    void toolCallsAreCountedUpToTheirCapThenRefusedNamingIt() {
+        RunLedger ledger = ledger();
+        call(ledger, "r1", 10, 10, RunLimits.NONE, T0);
+        Map<String, Long> caps = new LinkedHashMap<>();
+        caps.put("Write", 2L);
+        caps.put("W*", 5L);
+        assertEquals(Optional.empty(), result(ledger.countToolCall("loop-a", "r1", caps, T0)));
+        assertEquals(Optional.empty(), result(ledger.countToolCall("loop-a", "r1", caps, T0)));
+        assertEquals(Optional.of("Write"), result(ledger.countToolCall("loop-a", "r1", caps, T0)));
+        assertEquals(Optional.empty(), result(ledger.countToolCall("loop-a", "r1", Map.of("W*", 5L), T0)),
+                "a refused call counted in no cap");
+        assertEquals(Map.of("Write", 2L, "W*", 3L), result(ledger.status("loop-a", "r1")).orElseThrow().toolCalls());
+        assertEquals(Optional.empty(), result(ledger.countToolCall("loop-a", "r2", caps, T0)), "each run counts its own");
+    }
+
+    @Test
+    void aLoopsCallsWithoutARunAreCountedForTheLoop() {
+        RunLedger ledger = ledger();
+        Map<String, Long> caps = Map.of("deploy_*", 1L);
+        assertEquals(Optional.empty(), result(ledger.countToolCall("loop-b", null, caps, T0)));
+        assertEquals(Optional.of("deploy_*"), result(ledger.countToolCall("loop-b", null, caps, T0 + 1)));
+        assertEquals(Optional.empty(), result(ledger.countToolCall("loop-c", null, caps, T0)), "another loop's are its own");
+    }
+
+    @Test
+    void concurrentToolCallsNeverPassTheirCap() {
+        RunLedger ledger = ledger();
+        Map<String, Long> caps = Map.of("Bash", 5L);
+        List<CompletableFuture<Optional<String>>> counts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            counts.add(ledger.countToolCall("loop-d", "busy", caps, T0).toCompletableFuture());
+        }
+        assertEquals(5, counts.stream().filter(count -> result(count).isEmpty()).count());
     }
 
     @Test

@@ -20,6 +20,7 @@ public enum ErrorCode {
     NOT_FOUND(404, "invalid_request_error", "not_found"),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
     /** The same Idempotency-Key came with a different body. */
+    APPROVAL_ALREADY_DECIDED(409, "invalid_request_error", "approval_already_decided"),
     IDEMPOTENCY_KEY_REUSED(409, "invalid_request_error", "idempotency_key_reused"),
     /** The first call with this Idempotency-Key is still running; retrying later gets its answer. */
     IDEMPOTENCY_KEY_IN_FLIGHT(409, "invalid_request_error", "idempotency_key_in_flight"),

@@ -1,5 +1,7 @@
 package dev.loopgate.gateway.guard;
 
+import dev.loopgate.budgets.approvals.ApprovalStore;
+import dev.loopgate.budgets.approvals.ApprovalStores;
 import dev.loopgate.budgets.idempotency.IdempotencyStore;
 import dev.loopgate.budgets.idempotency.IdempotencyStores;
 import dev.loopgate.budgets.ledger.BudgetLedger;
@@ -28,7 +30,7 @@ import java.util.function.Consumer;
  * gateway's one client), in this process otherwise.
  */
 public record BudgetServices(BudgetLedger ledger, RunLedger runs, RateLimiter rateLimiter,
-        IdempotencyStore idempotency, ResponseStore responses) {
+        IdempotencyStore idempotency, ResponseStore responses, ApprovalStore approvals) {
     /** Under the audit spool directory: the spend made from local slices, waiting to be replayed into Redis. */
     public static final String REPLAY_SPOOL = "budget-replays";
 
@@ -43,7 +45,8 @@ public record BudgetServices(BudgetLedger ledger, RunLedger runs, RateLimiter ra
         if (config.redis().isEmpty()) {
             return Future.succeededFuture(new BudgetServices(BudgetLedgers.inMemory(ttl, clock),
                     RunLedgers.inMemory(), RateLimiters.local(), IdempotencyStores.inMemory(),
-                    ResponseStores.inMemory(clock, config.responsesTtl(), ResponseStores.DEFAULT_MAX_ENTRIES)));
+                    ResponseStores.inMemory(clock, config.responsesTtl(), ResponseStores.DEFAULT_MAX_ENTRIES),
+                    ApprovalStores.inMemory(clock)));
         }
         String namespace = config.redis().get().namespace();
         boolean allowWhenDown = config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW;
@@ -58,7 +61,7 @@ public record BudgetServices(BudgetLedger ledger, RunLedger runs, RateLimiter ra
                         .compose(idempotency -> Future.fromCompletionStage(ResponseStores.redis(redis, namespace,
                                         config.responsesTtl()))
                                 .map(responses -> new BudgetServices(ledger, RunLedgers.redis(redis, namespace), limiter,
-                                        idempotency, responses))))
+                                        idempotency, responses, ApprovalStores.redis(redis, namespace)))))
                 .recover(failure -> {
                     ledger.close();
                     return Future.failedFuture(failure);
@@ -91,5 +94,6 @@ public record BudgetServices(BudgetLedger ledger, RunLedger runs, RateLimiter ra
         rateLimiter.close();
         idempotency.close();
         responses.close();
+        approvals.close();
     }
 }

@@ -1,6 +1,10 @@
 package dev.loopgate.gateway.guard;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loopgate.budgets.approvals.Approval;
+import dev.loopgate.budgets.approvals.ApprovalState;
+import dev.loopgate.budgets.approvals.HeldCall;
 import dev.loopgate.budgets.ledger.Trip;
 import dev.loopgate.budgets.runs.RunTrip;
 import dev.loopgate.gateway.audit.AuditEntry;
@@ -25,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells when a loop or one of its runs is paused, resumed or warned of a cap: one log line, an audit row, and a JSON POST to
+ * Tells when a loop or one of its runs is paused, resumed or warned of a cap, or holds a tool call for a human: one log line, an audit row, and a JSON POST to
  * the configured webhook, sent in the background and retried with backoff so a slow or
  * absent receiver never holds up a call. With a secret configured every attempt carries a
  * {@link WebhookSignature}.
@@ -37,6 +41,8 @@ public final class LoopNotifier {
 
     /** The actor of a pause no person made. */
     public static final String BREAKER_ACTOR = "loopgate";
+    /** The actor of a pause that holds a tool call for a human. */
+    public static final String APPROVALS_ACTOR = "approvals";
 
     private final Vertx vertx;
     private final Optional<URI> webhook;
@@ -121,6 +127,42 @@ public final class LoopNotifier {
                 .put("reason", reason)
                 .put("by", by)
                 .put("at", Instant.ofEpochMilli(atMillis).toString()));
+    }
+
+    /** A model proposed tool calls a human must approve: the calls with their arguments, for whoever decides. */
+    public void approvalRequired(Approval approval) {
+        LOG.warn("loop {} holds approval {} for {}", approval.loopId(), approval.id(),
+                approval.calls().stream().map(HeldCall::tool).toList());
+        ObjectNode detail = describe(Json.MAPPER.createObjectNode(), approval);
+        audit.append(AuditEntry.admin(approval.createdMillis(), "approval.hold", APPROVALS_ACTOR, approval.loopId(),
+                detail.toString()));
+        send(describe(Json.MAPPER.createObjectNode().put("event", "approval_required"), approval)
+                .put("at", Instant.ofEpochMilli(approval.createdMillis()).toString()));
+    }
+
+    /** An admin approved or rejected a held call. */
+    public void approvalDecided(Approval approval) {
+        String verdict = approval.state() == ApprovalState.REJECTED ? "reject" : "approve";
+        LOG.info("approval {} of loop {} {}d by {}: {}", approval.id(), approval.loopId(), verdict,
+                approval.decidedBy(), approval.reason());
+        audit.append(AuditEntry.admin(approval.decidedMillis(), "approval." + verdict, approval.decidedBy(),
+                approval.loopId(), describe(Json.MAPPER.createObjectNode(), approval).toString()));
+        send(describe(Json.MAPPER.createObjectNode().put("event", "approval_decided"), approval)
+                .put("at", Instant.ofEpochMilli(approval.decidedMillis()).toString()));
+    }
+
+    private static ObjectNode describe(ObjectNode node, Approval approval) {
+        node.put("approval_id", approval.id()).put("loop_id", approval.loopId());
+        if (approval.runId() != null) {
+            node.put("run", approval.runId());
+        }
+        node.put("state", approval.state().name().toLowerCase(Locale.ROOT));
+        ArrayNode calls = node.putArray("calls");
+        approval.calls().forEach(call -> calls.addObject().put("tool", call.tool()).put("arguments", call.arguments()));
+        if (approval.decidedBy() != null) {
+            node.put("by", approval.decidedBy()).put("reason", approval.reason());
+        }
+        return node;
     }
 
     private static String percent(double fraction) {

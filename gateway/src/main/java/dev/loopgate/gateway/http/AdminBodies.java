@@ -26,6 +26,12 @@ final class AdminBodies {
         }
     }
 
+    /** The body's {@code reason}, stripped; empty when the body or the reason is absent. */
+    static String reason(RoutingContext ctx) {
+        JsonNode body = ctx.body().length() == 0 ? Json.MAPPER.createObjectNode() : json(ctx);
+        return body.path("reason").asText("").strip();
+    }
+
     static void respond(RoutingContext ctx, Future<? extends JsonNode> answer) {
         answer.onComplete(done -> {
             if (done.failed()) {

@@ -8,6 +8,7 @@ import dev.loopgate.gateway.config.GatewayConfig;
 import dev.loopgate.gateway.guard.BudgetServices;
 import dev.loopgate.gateway.guard.BudgetStore;
 import dev.loopgate.gateway.guard.LoopNotifier;
+import dev.loopgate.gateway.guard.ToolApprovals;
 import dev.loopgate.gateway.metrics.GatewayMetrics;
 import dev.loopgate.gateway.provider.health.ProviderHealth;
 import dev.loopgate.gateway.rules.RulesService;
@@ -44,5 +45,10 @@ record GatewayRuntime(
 
     GatewayConfig config() {
         return current.get();
+    }
+
+    /** Tool calls held for a human, over this runtime's stores. */
+    ToolApprovals toolApprovals() {
+        return new ToolApprovals(budgets.approvals(), budgets.ledger(), budgets.runs(), budgetStore, notifier, clock);
     }
 }

@@ -10,6 +10,8 @@ import dev.loopgate.gateway.config.MetricsConfig;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.ToolApprovals;
+import dev.loopgate.gateway.pipeline.ApprovalStage;
 import dev.loopgate.gateway.pipeline.AuthenticateStage;
 import dev.loopgate.gateway.pipeline.EstimateTokensStage;
 import dev.loopgate.gateway.pipeline.ForwardStage;
@@ -117,13 +119,15 @@ final class GatewayVerticle extends VerticleBase {
         BudgetLedger ledger = runtime.budgets().ledger();
         RunLedger runs = runtime.budgets().runs();
         BudgetStore store = runtime.budgetStore();
+        ToolApprovals approvals = runtime.toolApprovals();
         Pipeline pipeline = new Pipeline(List.of(
                 new RecordStage(runtime.sink(), config.audit().contentChars()),
                 new AuthenticateStage(runtime.keys()),
                 new ParseRequestStage(),
                 runtime.metrics().inFlight(),
                 new IdentifyLoopStage(),
-                new ToolScopeStage(config.tools()),
+                new ToolScopeStage(config.tools(), runs, store, approvals, runtime.clock()),
+                new ApprovalStage(approvals),
                 new IdempotencyStage(store, runtime.budgets().idempotency(),
                         config.budgets().onRedisDown() == BudgetsConfig.RedisDownPolicy.ALLOW,
                         IdempotencyStores.DEFAULT_LEASE),
@@ -181,6 +185,7 @@ final class GatewayVerticle extends VerticleBase {
                 config.budgets(), runtime.notifier(), runtime.audit().log(), runtime.clock()).mount(router);
         new RunsAdminRoutes(runtime.budgetStore(), runtime.budgets().runs(), config.budgets(), runtime.notifier(),
                 runtime.clock()).mount(router);
+        new ApprovalsAdminRoutes(runtime.toolApprovals()).mount(router);
         new ProvidersAdminRoutes(config, runtime.health()).mount(router);
         new ConfigAdminRoutes(runtime.reloads()).mount(router);
         new KeysAdminRoutes(runtime.runtimeKeys(), runtime.keys(), runtime.clock()).mount(router);

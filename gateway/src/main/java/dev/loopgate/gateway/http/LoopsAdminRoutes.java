@@ -167,8 +167,7 @@ final class LoopsAdminRoutes {
     }
 
     static String reason(RoutingContext ctx, boolean required) {
-        JsonNode body = ctx.body().length() == 0 ? Json.MAPPER.createObjectNode() : AdminBodies.json(ctx);
-        String reason = body.path("reason").asText("").strip();
+        String reason = AdminBodies.reason(ctx);
         if (reason.isEmpty()) {
             if (required) {
                 throw AdminBodies.invalid("A resume needs a reason: send {\"reason\": \"...\"}; it is recorded with your key.");

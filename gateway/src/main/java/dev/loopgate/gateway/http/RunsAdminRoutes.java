@@ -130,6 +130,8 @@ final class RunsAdminRoutes {
         node.putObject("current").put("spent_usd", Money.format(current.spentNanos())).put("tokens", current.tokens())
                 .put("steps", current.steps()).put("since", Instant.ofEpochMilli(current.startMillis()).toString());
         node.set("caps", caps(caps));
+        ObjectNode toolCalls = node.putObject("tool_calls");
+        run.toolCalls().forEach(toolCalls::put);
         if (run.pausedBy() != null) {
             node.putObject("paused_by")
                     .put("breaker", run.pausedBy().breaker().name().toLowerCase(Locale.ROOT))

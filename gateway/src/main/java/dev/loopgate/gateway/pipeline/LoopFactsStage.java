@@ -41,7 +41,9 @@ public final class LoopFactsStage implements Stage {
         String loopId = exchange.loop().loopId();
         BudgetsConfig.LoopBudget budget = budgets.forLoop(loopId);
         exchange.loopBudget(budget);
-        exchange.requestHash(RequestHashes.of(exchange.request()));
+        if (exchange.requestHash() == null) {
+            exchange.requestHash(RequestHashes.of(exchange.request()));
+        }
         ActiveRules.Version version = rules.current();
         exchange.rules(version);
         if (!RouteStage.readsFactsFirst(version.rules())) {

@@ -1,17 +1,34 @@
 package dev.loopgate.gateway.pipeline;
 
+import dev.loopgate.budgets.runs.RunLedger;
 import dev.loopgate.gateway.call.ToolCallPolicy;
 import dev.loopgate.gateway.config.ToolScope;
+import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.ToolApprovals;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
-/** One call's {@link ToolCallPolicy}: its loop's {@code tools:} entries. */
+/**
+ * One call's {@link ToolCallPolicy}: its loop's {@code tools:} entries, its run's {@code max_calls}
+ * counted in the run ledger (a call with no run counts in its loop), and holds kept by
+ * {@link ToolApprovals}.
+ */
 final class LoopToolCalls implements ToolCallPolicy {
     private final ToolScope.LoopTools tools;
+    private final Exchange exchange;
+    private final Dependencies with;
 
-    LoopToolCalls(ToolScope.LoopTools tools) {
+    /** What every call's policy shares. */
+    record Dependencies(RunLedger runs, BudgetStore store, ToolApprovals approvals, Clock clock) {
+    }
+
+    LoopToolCalls(ToolScope.LoopTools tools, Exchange exchange, Dependencies with) {
         this.tools = tools;
+        this.exchange = exchange;
+        this.with = with;
     }
 
     @Override
@@ -26,11 +43,21 @@ final class LoopToolCalls implements ToolCallPolicy {
 
     @Override
     public Future<String> count(ToolScope.ProposedCall call) {
-        return Future.succeededFuture();
+        Map<String, Long> caps = tools.capsOf(call.name());
+        if (caps.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return with.store().call(with.runs().countToolCall(exchange.loop().loopId(), runId(), caps, with.clock().millis()))
+                .map(past -> past.orElse(null));
     }
 
     @Override
     public Future<String> hold(List<ToolScope.ProposedCall> calls, Buffer answer, String contentType) {
-        return Future.failedFuture(new UnsupportedOperationException("approvals"));
+        return with.approvals().hold(exchange.loop().loopId(), runId(), exchange.requestHash(), calls, answer,
+                contentType);
+    }
+
+    private String runId() {
+        return exchange.loop().run();
     }
 }

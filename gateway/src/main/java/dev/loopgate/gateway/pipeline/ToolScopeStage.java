@@ -1,11 +1,15 @@
 package dev.loopgate.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loopgate.budgets.runs.RunLedger;
 import dev.loopgate.gateway.call.Reply;
 import dev.loopgate.gateway.config.ToolScope;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
+import dev.loopgate.gateway.guard.BudgetStore;
+import dev.loopgate.gateway.guard.ToolApprovals;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,9 +23,11 @@ import java.util.List;
  */
 public final class ToolScopeStage implements Stage {
     private final ToolScope scope;
+    private final LoopToolCalls.Dependencies with;
 
-    public ToolScopeStage(ToolScope scope) {
+    public ToolScopeStage(ToolScope scope, RunLedger runs, BudgetStore store, ToolApprovals approvals, Clock clock) {
         this.scope = scope;
+        this.with = new LoopToolCalls.Dependencies(runs, store, approvals, clock);
     }
 
     @Override
@@ -30,7 +36,7 @@ public final class ToolScopeStage implements Stage {
         if (loop == null) {
             return next.proceed(exchange);
         }
-        exchange.toolCalls(new LoopToolCalls(loop));
+        exchange.toolCalls(new LoopToolCalls(loop, exchange, with));
         JsonNode tools = exchange.request().json().get("tools");
         if (tools != null && tools.isArray()) {
             String forbidden = loop.firstForbidden(names(tools));

@@ -12,6 +12,7 @@ import * as rules from './pages/rules.js';
 import * as history from './pages/history.js';
 import * as providers from './pages/providers.js';
 import * as keys from './pages/keys.js';
+import * as approvals from './pages/approvals.js';
 
 /** Pages by route; `admin` pages are neither linked nor rendered for a finance key (the API refuses them anyway). */
 const PAGES = {
@@ -19,6 +20,7 @@ const PAGES = {
   loops: { page: loops, title: 'Loops' },
   loop: { page: loop, title: 'Loop', hidden: true },
   control: { page: control, title: 'Loop control', admin: true },
+  approvals: { page: approvals, title: 'Approvals', admin: true },
   rules: { page: rules, title: 'Rules', admin: true },
   history: { page: history, title: 'Rule versions', admin: true },
   providers: { page: providers, title: 'Providers', admin: true },

@@ -53,7 +53,7 @@ class ConsoleAdminBrowserTest {
     @Test
     void anAdminPausesALoopSeesItPausedThenResumesItWithAReasonInItsHistory() {
         browser.signIn(GatewayHarness.ADMIN_KEY);
-        assertEquals(List.of("Spend", "Loops", "Loop control", "Rules", "Rule versions", "Providers", "Keys"), texts("#nav a"));
+        assertEquals(List.of("Spend", "Loops", "Loop control", "Approvals", "Rules", "Rule versions", "Providers", "Keys"), texts("#nav a"));
         browser.open("#/control");
         browser.waitForPage("control");
         assertEquals("runaway-1", browser.js("return document.querySelector('#control-table tbody tr').dataset.loop"),

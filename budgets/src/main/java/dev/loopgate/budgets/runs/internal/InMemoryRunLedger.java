@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,9 +108,10 @@ public final class InMemoryRunLedger implements RunLedger {
         }
     }
 
-    /** One loop's runs, most recently active last. */
+    /** One loop's runs, most recently active last, and the tool calls its caps count, by run ("" for none). */
     private static final class LoopRuns {
         final Map<String, Run> runs = new LinkedHashMap<>();
+        final Map<String, Map<String, Long>> toolCalls = new HashMap<>();
     }
 
     private LoopRuns loop(String loopId) {
@@ -121,6 +123,7 @@ public final class InMemoryRunLedger implements RunLedger {
         Run run = loop.runs.get(RunIds.check(runId));
         if (run != null && now - run.last >= retentionMillis) {
             loop.runs.remove(runId);
+            loop.toolCalls.remove(runId);
             return null;
         }
         return run;
@@ -248,11 +251,28 @@ public final class InMemoryRunLedger implements RunLedger {
     }
 
     @Override
+    public CompletionStage<Optional<String>> countToolCall(String loopId, String runId, Map<String, Long> caps,
+            long nowMillis) {
+        LoopRuns loop = loop(loopId);
+        String key = runId == null ? "" : RunIds.check(runId);
+        synchronized (loop) {
+            Map<String, Long> counts = loop.toolCalls.computeIfAbsent(key, any -> new TreeMap<>());
+            for (Map.Entry<String, Long> cap : caps.entrySet()) {
+                if (counts.getOrDefault(cap.getKey(), 0L) >= cap.getValue()) {
+                    return done(Optional.of(cap.getKey()));
+                }
+            }
+            caps.keySet().forEach(cap -> counts.merge(cap, 1L, Long::sum));
+            return done(Optional.empty());
+        }
+    }
+
+    @Override
     public CompletionStage<Optional<RunStatus>> status(String loopId, String runId) {
         LoopRuns loop = loop(loopId);
         synchronized (loop) {
             Run run = loop.runs.get(RunIds.check(runId));
-            return done(Optional.ofNullable(run == null ? null : status(loopId, run)));
+            return done(Optional.ofNullable(run == null ? null : status(loopId, run, loop)));
         }
     }
 
@@ -262,7 +282,7 @@ public final class InMemoryRunLedger implements RunLedger {
         List<RunStatus> runs = new ArrayList<>();
         synchronized (loop) {
             for (Run run : loop.runs.values()) {
-                runs.add(status(loopId, run));
+                runs.add(status(loopId, run, loop));
             }
         }
         runs.sort(RunOrder.LISTING);
@@ -282,7 +302,7 @@ public final class InMemoryRunLedger implements RunLedger {
             if (run.trip == null) {
                 run.trip = new RunTrip(loopId, runId, Breaker.MANUAL, RunTexts.byAdmin(reason, by), nowMillis);
             }
-            return done(Optional.of(status(loopId, run)));
+            return done(Optional.of(status(loopId, run, loop)));
         }
     }
 
@@ -300,14 +320,16 @@ public final class InMemoryRunLedger implements RunLedger {
                 run.trip = null;
                 run.restartWindow(nowMillis);
             }
-            return done(Optional.of(status(loopId, run)));
+            return done(Optional.of(status(loopId, run, loop)));
         }
     }
 
-    private static RunStatus status(String loopId, Run run) {
+    /** Call under the loop's lock. */
+    private static RunStatus status(String loopId, Run run, LoopRuns loop) {
         return new RunStatus(loopId, run.id, run.trip == null ? LoopState.ACTIVE : LoopState.PAUSED, run.spent,
                 run.reserved, run.tokens, run.steps, run.first, run.last, run.restarts,
-                new RunStatus.Window(run.windowSpent, run.windowTokens, run.windowSteps, run.windowStart), run.trip);
+                new RunStatus.Window(run.windowSpent, run.windowTokens, run.windowSteps, run.windowStart), run.trip,
+                loop.toolCalls.getOrDefault(run.id, Map.of()));
     }
 
     private static <T> CompletionStage<T> done(T value) {

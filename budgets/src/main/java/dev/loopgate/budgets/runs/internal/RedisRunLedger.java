@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -30,6 +31,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RedisRunLedger implements RunLedger {
     private static final LuaScript SCRIPT = LuaScript.load(RedisRunLedger.class, "run_v1.lua");
+    private static final String TOOL_FIELD = "tool:";
 
     private final Reconnecting<RedisConnection<String, String>> connection;
     private final String namespace;
@@ -53,6 +55,11 @@ public final class RedisRunLedger implements RunLedger {
 
     private CompletableFuture<List<Object>> run(String loopId, String runId, String op, long nowMillis,
             String... more) {
+        return run(keys(loopId, runId), loopId, runId, op, nowMillis, more);
+    }
+
+    private CompletableFuture<List<Object>> run(String[] keys, String loopId, String runId, String op, long nowMillis,
+            String... more) {
         String[] args = new String[5 + more.length];
         args[0] = op;
         args[1] = runId;
@@ -60,7 +67,6 @@ public final class RedisRunLedger implements RunLedger {
         args[3] = keep;
         args[4] = loopId;
         System.arraycopy(more, 0, args, 5, more.length);
-        String[] keys = keys(loopId, runId);
         return connection.get().thenCompose(open -> SCRIPT.<List<Object>, String, String>run(open.commands(),
                 ScriptOutputType.MULTI, keys, args));
     }
@@ -102,6 +108,24 @@ public final class RedisRunLedger implements RunLedger {
     @Override
     public CompletionStage<Void> cancel(String loopId, String runId, String holdId, long nowMillis) {
         return run(loopId, runId, "cancel", nowMillis, holdId).thenApply(reply -> null);
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> countToolCall(String loopId, String runId, Map<String, Long> caps,
+            long nowMillis) {
+        if (caps.isEmpty()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        String[] keys = runId == null ? new String[] {prefix(loopId) + "tools", prefix(loopId) + "runs"}
+                : keys(loopId, runId);
+        String[] pairs = new String[caps.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, Long> cap : caps.entrySet()) {
+            pairs[i++] = cap.getKey();
+            pairs[i++] = Long.toString(cap.getValue());
+        }
+        return run(keys, loopId, runId == null ? "" : runId, "tools", nowMillis, pairs)
+                .thenApply(reply -> number(reply, 0) == 1 ? Optional.<String>empty() : Optional.of((String) reply.get(1)));
     }
 
     @Override
@@ -161,7 +185,17 @@ public final class RedisRunLedger implements RunLedger {
                 number(fields.get("steps")), number(fields.get("first")), number(fields.get("last")),
                 number(fields.get("restarts")),
                 new RunStatus.Window(number(fields.get("wspent")), number(fields.get("wtokens")),
-                        number(fields.get("wsteps")), number(fields.get("wstart"))), trip);
+                        number(fields.get("wsteps")), number(fields.get("wstart"))), trip, toolCalls(fields));
+    }
+
+    private static Map<String, Long> toolCalls(Map<String, String> fields) {
+        Map<String, Long> counts = new TreeMap<>();
+        fields.forEach((field, value) -> {
+            if (field.startsWith(TOOL_FIELD)) {
+                counts.put(field.substring(TOOL_FIELD.length()), number(value));
+            }
+        });
+        return counts;
     }
 
     private static long number(String value) {

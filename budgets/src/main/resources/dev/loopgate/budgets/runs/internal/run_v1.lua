@@ -7,19 +7,23 @@
 --   wspent, wtokens, wsteps, wstart, wlast: what its caps count, since its (re)start or last resume
 --   reserved, rtokens: held for its calls under way; restarts: times it was started afresh after idling
 --   'h:<hold id>' -> '<nano-USD>|<tokens>|<expiresAt>'
+--   'tool:<cap>' -> the calls of tools that max_calls cap counted
 -- KEYS[2] '<ns>:v1:loop:{<loopId>}:runs'   sorted set: run id by its latest call (ms)
--- ARGV[1] hold | settle | cancel | pause | resume   ARGV[2] run id   ARGV[3] now (ms)
+-- For tools without a run, KEYS[1] is '<ns>:v1:loop:{<loopId>}:tools' (a hash of 'tool:<cap>' counts).
+-- ARGV[1] hold | settle | cancel | pause | resume | tools   ARGV[2] run id   ARGV[3] now (ms)
 -- ARGV[4] how long a run is kept after its latest call (ms)   ARGV[5] the loop id, for messages
 -- hold:   ARGV[6] hold id, ARGV[7] ARGV[8] worst case nano-USD and tokens, ARGV[9..13] caps: nano-USD,
 --         tokens, steps, wall clock (ms), idle (ms) (0 = none), ARGV[14] the hold's expiresAt
 -- settle: ARGV[6] hold id, ARGV[7] ARGV[8] actual nano-USD and tokens, ARGV[9] ARGV[10] caps: nano-USD, tokens
 -- cancel: ARGV[6] hold id
 -- pause, resume: ARGV[6] reason
+-- tools:  ARGV[6], ARGV[7], ... pairs of cap key and most calls
 --
 -- hold returns {1, steps before, previous call or 0, start, restarted 0|1} when it held,
 --   {0, 1, breaker, reason, tripped} when the run is paused (now or before), {0, 0, message} when the
 --   worst case does not fit; settle {1 if it settled a hold else 0, wspent, wtokens, breaker or false,
---   reason, tripped}; cancel {1 or 0}; pause and resume {1, or 0 when the run is unknown}.
+--   reason, tripped}; cancel {1 or 0}; pause and resume {1, or 0 when the run is unknown}; tools {1} when
+--   it counted the call, {0, cap} when that cap had reached its most (nothing counted).
 local op, run, NOW, keep, loop = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local MAX_RUNS = 1000
 
@@ -73,6 +77,19 @@ local function restart_window()
 end
 local function name()
   return "run '" .. run .. "' of loop '" .. loop .. "'"
+end
+
+if op == 'tools' then
+  for i = 6, #ARGV, 2 do
+    if num(redis.call('HGET', KEYS[1], 'tool:' .. ARGV[i])) >= tonumber(ARGV[i + 1]) then
+      return { 0, ARGV[i] }
+    end
+  end
+  for i = 6, #ARGV, 2 do
+    redis.call('HINCRBY', KEYS[1], 'tool:' .. ARGV[i], 1)
+  end
+  redis.call('PEXPIRE', KEYS[1], keep)
+  return { 1 }
 end
 
 if op == 'hold' then
