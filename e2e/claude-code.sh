@@ -26,6 +26,8 @@ rules: []
 budgets:
   loops:
     "e2e-broke": { usd: 0.01 }
+tools:
+  "e2e-guarded": { approve: [{ tool: Bash, args: "git push" }] }
 YAML
 start_gateway "$GW"
 
@@ -64,5 +66,29 @@ if [[ "$output" == *budget_exceeded* ]]; then
   result "a budget below the session's cost stops it with the 402 message ('$said')" PASS
 else
   result "a budget below the session's cost stops it with the 402 message" FAIL "$(echo "$output" | head -c 400)"
+fi
+# 3. a session whose model proposes `git push` is stopped with the approval message; once an admin
+#    approves, the same session asked again gets the held answer and goes on
+admin() { curl -s -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' "$@"; }
+PUSH="Please push the branch with the Bash tool."
+claude_as e2e-guarded "$PUSH" "$WORK/held.json"
+output="$(cat "$WORK/held.json" "$WORK/held.json.err")"
+approval=$(admin "http://127.0.0.1:$GW/admin/approvals?state=pending" \
+  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const a=JSON.parse(s).data.find(x=>x.loop_id==="e2e-guarded");console.log(a?a.id+" "+a.calls[0].arguments:"")})')
+id=${approval%% *}
+if [[ "$output" == *approval_required* ]] && [[ "$output" == *"$id"* ]] && [[ "$approval" == *"git push"* ]] \
+    && [[ "$output" != *pushed-after-approval* ]]; then
+  result "a proposed 'git push' stops the session with the approval message ($id)" PASS
+else
+  result "a proposed 'git push' stops the session with the approval message" FAIL "approval '$approval', output $(echo "$output" | head -c 400)"
+fi
+decided=$(admin -X POST -d '{"reason":"dry run only"}' "http://127.0.0.1:$GW/admin/approvals/$id/approve")
+claude_as e2e-guarded "$PUSH" "$WORK/approved.json"
+status=$?
+answer=$(json_field "$WORK/approved.json" result)
+if [[ "$decided" == *'"approved"'* ]] && [ $status -eq 0 ] && [[ "$answer" == *pushed-after-approval* ]]; then
+  result "after the approval the session gets the held call and goes on ('$(echo "$answer" | head -c 80)')" PASS
+else
+  result "after the approval the session goes on" FAIL "decision '$decided', exit $status, result '$answer' $(head -c 300 "$WORK/approved.json.err")"
 fi
 exit $FAILED

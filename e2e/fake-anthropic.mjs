@@ -1,6 +1,7 @@
 // A local upstream that answers as Anthropic's Messages API does, scripting a short
 // tool-using session: while the conversation has no tool result and the request offers
-// the Bash tool, it asks to run one command; once the result is back, it answers in text.
+// the Bash tool, it asks to run one command (a `git push` when the prompt asks to push); once
+// the result is back, it answers in text quoting what the command printed.
 // Streams and whole answers, /v1/messages/count_tokens; every request is logged to LOG.
 import http from "node:http";
 import fs from "node:fs";
@@ -10,13 +11,17 @@ const log = process.argv[3];
 
 function reply(body) {
   const messages = body.messages ?? [];
-  const hasResult = messages.some(m => Array.isArray(m.content) && m.content.some(b => b.type === "tool_result"));
+  const result = messages.flatMap(m => Array.isArray(m.content) ? m.content : []).find(b => b.type === "tool_result");
   const offersBash = (body.tools ?? []).some(t => t.name === "Bash");
-  if (offersBash && !hasResult) {
-    return { stop: "tool_use", blocks: [{ type: "tool_use", id: "toolu_e2e_1", name: "Bash",
-      input: { command: "echo hello-from-loopgate", description: "Print a greeting" } }] };
+  if (offersBash && !result) {
+    const push = JSON.stringify(messages[0] ?? "").includes("push the branch");
+    const input = push
+      ? { command: "git push --dry-run origin main 2>/dev/null; echo pushed-after-approval", description: "Push the branch" }
+      : { command: "echo hello-from-loopgate", description: "Print a greeting" };
+    return { stop: "tool_use", blocks: [{ type: "tool_use", id: "toolu_e2e_1", name: "Bash", input }] };
   }
-  const text = hasResult ? "The command printed hello-from-loopgate. Done." : "OK";
+  const printed = result ? (Array.isArray(result.content) ? result.content.map(c => c.text ?? "").join("") : String(result.content ?? "")) : "";
+  const text = result ? `The command printed ${printed.trim()}. Done.` : "OK";
   return { stop: "end_turn", blocks: [{ type: "text", text }] };
 }
 

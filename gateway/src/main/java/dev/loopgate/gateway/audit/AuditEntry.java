@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param step           the loop step, or null
  * @param rulesVersion   the routing rules version that decided, or null
  * @param firstByteMs    upstream time to first byte, or null when no upstream answered
- * @param streamEnd      how a stream ended (completed, client_closed, upstream_failed), or null
+ * @param streamEnd      how a stream ended (completed, client_closed, upstream_failed, tool_refused, approval_held), or null
  * @param action         for admin rows: e.g. {@code rules.put}, {@code loop.pause}, {@code loop.resume},
  *                       {@code loop.trip}, {@code loop.budget}; null for calls
  * @param actor          for admin rows: the admin key's name (or {@code loopgate} for a breaker)

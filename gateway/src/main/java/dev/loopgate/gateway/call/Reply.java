@@ -29,6 +29,10 @@ public sealed interface Reply {
         /** The client went away; the upstream call was cancelled. */
         CLIENT_CLOSED,
         /** The upstream failed or stalled mid-stream; the client got an error event. */
-        UPSTREAM_FAILED
+        UPSTREAM_FAILED,
+        /** The tool scope refused a proposed call (denied, or past its cap): the stream ended with an error event. */
+        TOOL_REFUSED,
+        /** A proposed call needs a human's approval: the whole answer was held, the stream ended with an error event. */
+        APPROVAL_HELD
     }
 }

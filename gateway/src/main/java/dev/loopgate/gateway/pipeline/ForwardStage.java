@@ -122,7 +122,7 @@ public final class ForwardStage implements Stage {
     private static Outcome outcomeOf(Reply reply) {
         if (reply instanceof Reply.Streamed streamed) {
             return switch (streamed.end()) {
-                case COMPLETED -> Outcome.SUCCESS;
+                case COMPLETED, TOOL_REFUSED, APPROVAL_HELD -> Outcome.SUCCESS;
                 case UPSTREAM_FAILED -> Outcome.FAILURE;
                 case CLIENT_CLOSED -> Outcome.IGNORED;
             };

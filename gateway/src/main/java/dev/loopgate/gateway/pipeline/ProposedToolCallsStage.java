@@ -43,17 +43,17 @@ public final class ProposedToolCallsStage implements Stage {
             return Future.succeededFuture(complete);
         }
         List<ToolScope.ProposedCall> held = new ArrayList<>();
+        List<ToolScope.ProposedCall> allowed = new ArrayList<>();
         for (ToolScope.ProposedCall call : calls) {
             ToolScope.Verdict verdict = policy.verdict(call.name(), call.arguments());
             if (verdict == ToolScope.Verdict.DENY) {
                 return Future.failedFuture(ToolCallRefusals.forbidden(exchange.loop().loopId(), call.name()));
             }
-            if (verdict == ToolScope.Verdict.APPROVE) {
-                held.add(call);
-            }
+            (verdict == ToolScope.Verdict.APPROVE ? held : allowed).add(call);
         }
+        // a held call is a human's to let through, not its run's cap's
         Future<String> counted = Future.succeededFuture();
-        for (ToolScope.ProposedCall call : calls) {
+        for (ToolScope.ProposedCall call : allowed) {
             counted = counted.compose(past -> past != null ? Future.succeededFuture(past) : policy.count(call));
         }
         return counted.compose(past -> {

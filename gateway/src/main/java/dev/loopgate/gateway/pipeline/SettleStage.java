@@ -123,11 +123,13 @@ public final class SettleStage implements Stage {
         if (reply instanceof Reply.Streamed streamed && streamed.end() != Reply.StreamEnd.COMPLETED
                 && reply.usage() != Usage.NONE && exchange.endpoint().dialect() == Dialect.ANTHROPIC) {
             // Anthropic counts output as it goes (message_start, then message_delta): a stream that
-            // ended early may have sent the client more than its last count
+            // ended early may have sent the client more than its last count, and one translated from
+            // chat completions has no prompt count before its end
             Usage partial = reply.usage();
-            long streamedTokens = tokens.text(streamed.text().toString());
-            if (streamedTokens > partial.completionTokens()) {
-                charged = new Reply.Streamed(streamed.end(), new Usage(partial.promptTokens(), streamedTokens,
+            long streamedTokens = Math.max(partial.completionTokens(), tokens.text(streamed.text().toString()));
+            long promptTokens = partial.promptTokens() > 0 ? partial.promptTokens() : exchange.promptTokenEstimate();
+            if (streamedTokens != partial.completionTokens() || promptTokens != partial.promptTokens()) {
+                charged = new Reply.Streamed(streamed.end(), new Usage(promptTokens, streamedTokens,
                         partial.cachedPromptTokens(), partial.cacheWriteTokens()), streamed.servedBy(), streamed.text());
             }
         } else if (reply.usage() == Usage.NONE) {

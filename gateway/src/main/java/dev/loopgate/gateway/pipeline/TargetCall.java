@@ -82,8 +82,10 @@ final class TargetCall {
             case RESPONSES -> new ResponsesStreamEvents();
             case OPENAI -> new OpenAiStreamEvents(exchange.request().clientWantsUsage());
         };
+        StreamRelay.ToolScoped tools = exchange.toolCalls() == null ? null
+                : new StreamRelay.ToolScoped(exchange.toolCalls(), exchange.endpoint().dialect(), exchange.loop().loopId());
         StreamRelay relay = new StreamRelay(vertx, exchange.response(), response, exchange.responseHeaders(),
-                events, idleMs, deadline, exchange.streamCapture());
+                events, idleMs, deadline, exchange.streamCapture(), tools);
         attempts.relaying(relay);
         return relay.run().map(result -> new Reply.Streamed(result.end(), result.usage(), model, result.text()));
     }

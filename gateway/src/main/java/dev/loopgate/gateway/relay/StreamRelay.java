@@ -1,7 +1,9 @@
 package dev.loopgate.gateway.relay;
 
 import dev.loopgate.budgets.Usage;
+import dev.loopgate.gateway.call.Dialect;
 import dev.loopgate.gateway.call.Reply.StreamEnd;
+import dev.loopgate.gateway.call.ToolCallPolicy;
 import dev.loopgate.gateway.error.ErrorCode;
 import dev.loopgate.gateway.error.GatewayException;
 import dev.loopgate.gateway.provider.UpstreamException;
@@ -49,18 +51,24 @@ public final class StreamRelay {
     private final long deadlineNanos;
     private final Promise<Result> result = Promise.promise();
     private final List<byte[]> capture;
+    private final ToolCallGate gate;
 
     private Buffer pending;
     private boolean committed;
     private long idleTimer = -1;
     private long totalTimer = -1;
 
+    /** The loop's tool scope, applied to the calls the model proposes as they stream. */
+    public record ToolScoped(ToolCallPolicy policy, Dialect dialect, String loopId) {
+    }
+
     /**
      * @param capture also receives every chunk sent to the client (to answer an idempotent
      *        repeat), or null
+     * @param tools   the loop's tool scope, or null when any call may pass (the stream is then not parsed for calls)
      */
     public StreamRelay(Vertx vertx, HttpServerResponse client, UpstreamResponse upstream, MultiMap headers,
-            StreamEvents events, long idleMs, long deadlineNanos, List<byte[]> capture) {
+            StreamEvents events, long idleMs, long deadlineNanos, List<byte[]> capture, ToolScoped tools) {
         this.vertx = vertx;
         this.client = client;
         this.upstream = upstream;
@@ -70,6 +78,18 @@ public final class StreamRelay {
         this.idleMs = idleMs;
         this.deadlineNanos = deadlineNanos;
         this.capture = capture;
+        this.gate = tools == null ? null : new ToolCallGate(tools.policy(), tools.dialect(), tools.loopId(),
+                new ToolCallGate.Outlet() {
+                    @Override
+                    public void deliver(Buffer events) {
+                        write(events, 0, events.length());
+                    }
+
+                    @Override
+                    public void refuse(GatewayException error, StreamEnd end) {
+                        endByScope(error, end);
+                    }
+                });
     }
 
     /** Starts relaying; fails with {@link UpstreamException} only if nothing reached the client. */
@@ -97,13 +117,23 @@ public final class StreamRelay {
         int keepFrom = 0;
         int end;
         while ((end = SseEvents.endOfEvent(data, start, length)) >= 0) {
-            if (events.read(data, start, end)) {
-                write(data, keepFrom, start);
-                keepFrom = end;
+            boolean kept = events.read(data, start, end);
+            if (gate == null) {
+                if (kept) {
+                    write(data, keepFrom, start);
+                    keepFrom = end;
+                }
+            } else if (!kept) {
+                gate.offer(data, start, end);
+                if (isFinished()) {
+                    return;
+                }
             }
             start = end;
         }
-        write(data, keepFrom, start);
+        if (gate == null) {
+            write(data, keepFrom, start);
+        }
         pending = start < length ? Buffer.buffer(length - start).appendBuffer(data, start, length - start) : null;
     }
 
@@ -143,8 +173,12 @@ public final class StreamRelay {
             // A last event without its blank line: judge it as complete.
             int length = pending.length();
             if (!events.read(pending, 0, length)) {
-                write(pending, 0, length);
-                write(Buffer.buffer("\n\n"), 0, 2);
+                Buffer last = pending.appendString("\n\n");
+                if (gate == null) {
+                    write(last, 0, last.length());
+                } else {
+                    gate.offer(last, 0, last.length());
+                }
             }
             pending = null;
         }
@@ -158,8 +192,30 @@ public final class StreamRelay {
                     "the upstream ended the stream before it finished");
             return;
         }
-        client.end();
-        finish(StreamEnd.COMPLETED);
+        if (gate == null) {
+            client.end();
+            finish(StreamEnd.COMPLETED);
+        } else {
+            gate.upstreamEnded(() -> {
+                client.end();
+                finish(StreamEnd.COMPLETED);
+            });
+        }
+    }
+
+    /** The tool scope refused the stream, or held it for approval: the client's stream ends with the error's event. */
+    private void endByScope(GatewayException error, StreamEnd end) {
+        if (isFinished()) {
+            return;
+        }
+        if (!committed) {
+            commit();
+        }
+        if (!client.closed()) {
+            client.end(events.failureEvent(error));
+        }
+        finish(end);
+        upstream.cancel();
     }
 
     private void onUpstreamFailed(ErrorCode code, UpstreamException.Kind kind, String why) {

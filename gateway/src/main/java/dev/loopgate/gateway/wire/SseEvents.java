@@ -72,6 +72,16 @@ public final class SseEvents {
         return false;
     }
 
+    /** True when {@code buffer[start, end)} holds the bytes of {@code needle}: a cheap test before parsing. */
+    public static boolean contains(Buffer buffer, int start, int end, byte[] needle) {
+        for (int i = start; i <= end - needle.length; i++) {
+            if (buffer.getByte(i) == needle[0] && startsWith(buffer, i, end, needle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isSpaceOrColon(byte b) {
         return b == ' ' || b == ':' || b == '\t';
     }
