@@ -21,8 +21,12 @@ final class LoopToolCalls implements ToolCallPolicy {
     private final Exchange exchange;
     private final Dependencies with;
 
-    /** What every call's policy shares. */
-    record Dependencies(RunLedger runs, BudgetStore store, ToolApprovals approvals, Clock clock) {
+    /**
+     * What every call's policy shares.
+     *
+     * @param goOnUncounted whether a call goes on uncounted when the counts cannot be reached ({@code on_redis_down: allow})
+     */
+    record Dependencies(RunLedger runs, BudgetStore store, ToolApprovals approvals, Clock clock, boolean goOnUncounted) {
     }
 
     LoopToolCalls(ToolScope.LoopTools tools, Exchange exchange, Dependencies with) {
@@ -47,8 +51,10 @@ final class LoopToolCalls implements ToolCallPolicy {
         if (caps.isEmpty()) {
             return Future.succeededFuture();
         }
-        return with.store().call(with.runs().countToolCall(exchange.loop().loopId(), runId(), caps, with.clock().millis()))
+        Future<String> counted = with.store()
+                .call(with.runs().countToolCall(exchange.loop().loopId(), runId(), caps, with.clock().millis()))
                 .map(past -> past.orElse(null));
+        return with.goOnUncounted() ? counted.otherwise((String) null) : counted;
     }
 
     @Override

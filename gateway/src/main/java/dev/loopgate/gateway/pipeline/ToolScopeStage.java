@@ -25,9 +25,11 @@ public final class ToolScopeStage implements Stage {
     private final ToolScope scope;
     private final LoopToolCalls.Dependencies with;
 
-    public ToolScopeStage(ToolScope scope, RunLedger runs, BudgetStore store, ToolApprovals approvals, Clock clock) {
+    /** @param allowWhenDown {@code on_redis_down: allow}: a call whose tool calls cannot be counted goes on */
+    public ToolScopeStage(ToolScope scope, RunLedger runs, BudgetStore store, ToolApprovals approvals, Clock clock,
+            boolean allowWhenDown) {
         this.scope = scope;
-        this.with = new LoopToolCalls.Dependencies(runs, store, approvals, clock);
+        this.with = new LoopToolCalls.Dependencies(runs, store, approvals, clock, allowWhenDown);
     }
 
     @Override

@@ -86,7 +86,7 @@ final class ToolCallGate implements ToolCallSignals.Listener {
                 whole.appendBuffer(data, start, end - start);
             }
         }
-        signals.read(data, start, end, !(approving ? afterHold : undecided).isEmpty() || approving, this);
+        signals.read(data, start, end, approving || !undecided.isEmpty(), this);
         if (done || approving) {
             return;
         }
