@@ -1,6 +1,5 @@
 package dev.loopgate.gateway.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loopgate.budgets.Money;
